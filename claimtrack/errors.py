@@ -1,0 +1,93 @@
+"""The one error hierarchy. Retries key off ``transient``; the CLI turns ``InputError`` into exit 2.
+
+::
+
+    ClaimtrackError
+    ├── InputError                  a user's bad input: one clear line, exit code 2      (terminal)
+    ├── ConfigError                 a bad settings file, variable or flag                 (terminal)
+    ├── FetchError                  a source could not be read
+    │   ├── TransientFetchError     timeouts, resets, 5xx, 429: worth another try         (transient)
+    │   └── TerminalFetchError      4xx, too large, wrong type, robots, bad URL           (terminal)
+    │       └── BlockedAddressError a private/loopback/link-local address not allowed     (terminal)
+    ├── ProviderError               a search provider failed                              (transient)
+    ├── WarehouseError              the database refused                                  (terminal)
+    │   ├── WarehouseBusyError      another process holds the write lock                  (transient)
+    │   └── MigrationError          a migration failed; its transaction was rolled back   (terminal)
+    └── ReviewError                 an editorial action was refused                       (terminal)
+        ├── AuthError               unknown editor, bad password or token
+        └── ConflictError           another editor holds or already decided the claim
+
+Library errors (httpx, duckdb) are translated at their package boundary, so callers above
+``sources/`` and ``warehouse/`` only ever see these.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ClaimtrackError(Exception):
+    """Root of every error claimtrack raises on purpose."""
+
+    transient: ClassVar[bool] = False
+    kind: ClassVar[str] = "error"
+
+
+class InputError(ClaimtrackError):
+    """The user's input cannot be used (missing, empty, binary, unreadable, bad URL or date)."""
+
+    kind = "input"
+
+
+class ConfigError(ClaimtrackError):
+    kind = "config"
+
+
+class FetchError(ClaimtrackError):
+    kind = "fetch"
+
+    def __init__(self, message: str, *, reason: str = "error", url: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.url = url
+
+
+class TransientFetchError(FetchError):
+    transient = True
+
+
+class TerminalFetchError(FetchError):
+    pass
+
+
+class BlockedAddressError(TerminalFetchError):
+    pass
+
+
+class ProviderError(ClaimtrackError):
+    transient = True
+    kind = "provider"
+
+
+class WarehouseError(ClaimtrackError):
+    kind = "warehouse"
+
+
+class WarehouseBusyError(WarehouseError):
+    transient = True
+
+
+class MigrationError(WarehouseError):
+    pass
+
+
+class ReviewError(ClaimtrackError):
+    kind = "review"
+
+
+class AuthError(ReviewError):
+    pass
+
+
+class ConflictError(ReviewError):
+    pass
