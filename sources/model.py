@@ -87,3 +87,18 @@ class FetchResult:
     last_modified: str | None = None
     sha256: str | None = None
     not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article handed to a check: from a URL, an HTML/text/Markdown file, or stdin."""
+
+    id: str  # stable: hash of the canonical URL when known, else of the text
+    text: str
+    content_hash: str
+    title: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    published: str | None = None  # ISO date, or None when unknown
+    source_path: str | None = None
+    links: tuple[Link, ...] = ()
