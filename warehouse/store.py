@@ -1,0 +1,210 @@
+"""Writes of one check, each an idempotent upsert keyed by a stable id.
+
+Callers hold a transaction (``with wh.transaction() as con``) around a stage's writes, so an
+interrupted run leaves either all of a stage or none of it, and a rerun lands on the same keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from claims.model import Assessment, Claim
+from sources.model import Article, Candidate, Document, FetchResult, Passage
+from warehouse.db import Connection
+from warehouse.ids import stable_id
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def start_run(con: Connection, run_id: str, flow: str, params: dict[str, Any], now: datetime) -> None:
+    """Record a run; starting the same run id again (a resumed run) keeps its first start time."""
+    con.execute(
+        "INSERT INTO runs (id, flow, started_at, status, params) VALUES (?, ?, ?, 'running', ?) "
+        "ON CONFLICT (id) DO UPDATE SET status = 'running', finished_at = NULL",
+        [run_id, flow, now, _json(params)],
+    )
+
+
+def finish_run(con: Connection, run_id: str, status: str, now: datetime, note: str = "") -> None:
+    con.execute(
+        "UPDATE runs SET status = ?, finished_at = ?, note = ? WHERE id = ?",
+        [status, now, note, run_id],
+    )
+
+
+def save_article(con: Connection, article: Article, run_id: str, now: datetime) -> None:
+    con.execute(
+        "INSERT INTO articles (id, url, canonical_url, title, published, text, content_hash, "
+        "source_path, first_run, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET title = excluded.title, published = excluded.published, "
+        "text = excluded.text, content_hash = excluded.content_hash",
+        [article.id, article.url, article.canonical_url, article.title, _date(article.published),
+         article.text, article.content_hash, article.source_path, run_id, now],
+    )
+
+
+def claim_payload(claim: Claim) -> dict[str, Any]:
+    return {
+        "entities": [asdict(e) for e in claim.entities],
+        "quantities": [asdict(q) for q in claim.quantities],
+        "dates": [asdict(d) for d in claim.dates],
+        "quote": asdict(claim.quote) if claim.quote else None,
+    }
+
+
+def save_claims(
+    con: Connection,
+    article_id: str,
+    claims: Sequence[Claim],
+    normalized: Sequence[str],
+    run_id: str,
+    now: datetime,
+) -> None:
+    """Upsert claims (one row per claim id across all articles) and their mentions here."""
+    for claim, norm in zip(claims, normalized, strict=True):
+        payload = claim_payload(claim)
+        con.execute(
+            "INSERT INTO claims (id, text, normalized, kind, checkworthiness, entities, quantities, "
+            "dates, quote, first_run, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO NOTHING",
+            [claim.id, claim.text, norm, claim.kind, claim.checkworthiness,
+             _json(payload["entities"]), _json(payload["quantities"]), _json(payload["dates"]),
+             _json(payload["quote"]), run_id, now],
+        )
+        con.execute(
+            'INSERT INTO claim_mentions (claim_id, article_id, text, sentence, start, "end", '
+            "first_run) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [claim.id, article_id, claim.text, claim.sentence, claim.start, claim.end, run_id],
+        )
+
+
+def save_source(
+    con: Connection,
+    source_id: str,
+    url: str,
+    canonical_url: str,
+    domain: str,
+    tier: str,
+    title: str | None,
+    now: datetime,
+) -> None:
+    con.execute(
+        "INSERT INTO sources (id, url, canonical_url, domain, tier, title, first_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET tier = excluded.tier, "
+        "title = coalesce(excluded.title, sources.title)",
+        [source_id, url, canonical_url, domain, tier, title, now],
+    )
+
+
+def link_claim_source(
+    con: Connection, claim_id: str, source_id: str, candidate: Candidate, run_id: str
+) -> None:
+    con.execute(
+        "INSERT INTO claim_sources (claim_id, source_id, provider, rank, query, first_run) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [claim_id, source_id, candidate.provider, candidate.rank, candidate.query, run_id],
+    )
+
+
+def save_fetch(
+    con: Connection, run_id: str, source_id: str, result: FetchResult, now: datetime
+) -> str:
+    fetch_id = stable_id("f", run_id, result.url)
+    con.execute(
+        "INSERT OR REPLACE INTO fetches (id, run_id, source_id, url, final_url, attempted_at, "
+        "status, reason, http_status, content_type, bytes, ms, attempts, snapshot_hash, etag, "
+        "last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [fetch_id, run_id, source_id, result.url, result.final_url, now, result.status,
+         result.reason, result.http_status, result.content_type, result.bytes, result.ms,
+         result.attempts, result.sha256, result.etag, result.last_modified],
+    )
+    return fetch_id
+
+
+def save_snapshot(
+    con: Connection,
+    sha256: str,
+    source_id: str,
+    path: str | None,
+    size: int,
+    content_type: str | None,
+    document: Document | None,
+    now: datetime,
+) -> None:
+    doc = document
+    con.execute(
+        "INSERT INTO snapshots (hash, source_id, path, bytes, content_type, fetched_at, url, "
+        "canonical_url, title, published, author, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (hash) DO NOTHING",
+        [sha256, source_id, path, size, content_type, now,
+         doc.url if doc else None, doc.canonical_url if doc else None,
+         doc.title if doc else None, _date(doc.published) if doc else None,
+         doc.author if doc else None, doc.text if doc else None],
+    )
+
+
+def passage_id(snapshot_hash: str, passage: Passage) -> str:
+    return stable_id("p", snapshot_hash, passage.start, passage.end)
+
+
+def save_passages(con: Connection, snapshot_hash: str, passages: Sequence[Passage]) -> list[str]:
+    ids = [passage_id(snapshot_hash, p) for p in passages]
+    if passages:
+        con.executemany(
+            'INSERT INTO passages (id, snapshot_hash, idx, start, "end", text) '
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            [[pid, snapshot_hash, p.index, p.start, p.end, p.text] for pid, p in zip(ids, passages, strict=True)],
+        )
+    return ids
+
+
+def save_assessment(
+    con: Connection,
+    *,
+    claim_id: str,
+    run_id: str,
+    assessment: Assessment,
+    passages: Sequence[tuple[str, str, Passage]],  # (passage id, source id, passage) per index
+    assessor: str,
+    review_reasons: Sequence[str],
+    now: datetime,
+) -> str:
+    """Upsert the evidence rows of one assessment and append the claim's verdict for this run."""
+    evidence_ids = []
+    for stance in assessment.stances:
+        pid, source_id, passage = passages[stance.index]
+        eid = stable_id("e", claim_id, pid)
+        evidence_ids.append(eid)
+        con.execute(
+            "INSERT OR REPLACE INTO evidence (id, claim_id, passage_id, source_id, relevance, "
+            "stance, score, reason, quote, quote_start, quote_end, run_id, assessed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [eid, claim_id, pid, source_id, stance.relevance, stance.stance, stance.score,
+             stance.reason, stance.quote or passage.text, passage.start + stance.quote_start,
+             passage.start + (stance.quote_end or len(passage.text)), run_id, now],
+        )
+    verdict_id = stable_id("v", claim_id, run_id)
+    con.execute(
+        "INSERT OR REPLACE INTO verdicts (id, claim_id, run_id, status, confidence, rationale, "
+        "evidence_ids, assessor, needs_review, review_reasons, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [verdict_id, claim_id, run_id, assessment.status, assessment.confidence,
+         assessment.rationale, _json(evidence_ids), assessor, bool(review_reasons),
+         _json(list(review_reasons)), now],
+    )
+    return verdict_id
