@@ -94,6 +94,15 @@ class Warehouse:
                 raise
             con.execute("COMMIT")
 
+    @contextmanager
+    def _open_unmigrated(self) -> Iterator[Connection]:
+        """For `claimtrack db`: a connection that does not migrate on open."""
+        con = self._open(read_only=False)
+        try:
+            yield con
+        finally:
+            con.close()
+
     def ensure_migrated(self) -> None:
         """Apply pending migrations once per process and target."""
         if self.target in _migrated:

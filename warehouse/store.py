@@ -31,15 +31,6 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def start_run(con: Connection, run_id: str, flow: str, params: dict[str, Any], now: datetime) -> None:
-    """Record a run; starting the same run id again (a resumed run) keeps its first start time."""
-    con.execute(
-        "INSERT INTO runs (id, flow, started_at, status, params) VALUES (?, ?, ?, 'running', ?) "
-        "ON CONFLICT (id) DO UPDATE SET status = 'running', finished_at = NULL",
-        [run_id, flow, now, _json(params)],
-    )
-
-
 def finish_run(con: Connection, run_id: str, status: str, now: datetime, note: str = "") -> None:
     con.execute(
         "UPDATE runs SET status = ?, finished_at = ?, note = ? WHERE id = ?",
@@ -69,7 +60,7 @@ def claim_payload(claim: Claim) -> dict[str, Any]:
 
 def save_claims(
     con: Connection,
-    article_id: str,
+    article_id: str | None,
     claims: Sequence[Claim],
     normalized: Sequence[str],
     run_id: str,
@@ -86,6 +77,8 @@ def save_claims(
              _json(payload["entities"]), _json(payload["quantities"]), _json(payload["dates"]),
              _json(payload["quote"]), run_id, now],
         )
+        if article_id is None:
+            continue
         con.execute(
             'INSERT INTO claim_mentions (claim_id, article_id, text, sentence, start, "end", '
             "first_run) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

@@ -1,0 +1,109 @@
+"""What a check returns to its caller: ids everywhere, so the CLI and scripts can follow up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flows import stages
+from sources.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOutcome:
+    url: str
+    source_id: str
+    status: str  # fetched | failed | skipped
+    reason: str
+    provider: str = ""
+    claim_ids: tuple[str, ...] = ()
+    http_status: int | None = None
+    bytes: int = 0
+    ms: int = 0
+    snapshot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimOutcome:
+    id: str
+    article_id: str
+    text: str
+    kind: str
+    checkworthiness: float
+    status: str
+    confidence: float
+    rationale: str
+    needs_review: bool
+    evidence: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    run_id: str
+    articles: tuple[dict[str, Any], ...]
+    claims: tuple[ClaimOutcome, ...]
+    sources: tuple[SourceOutcome, ...]
+    report_path: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build_outcome(
+    run_id: str, articles: Sequence[Article], verdicts: Sequence[stages.ClaimVerdict],
+    discovered: stages.Discovered, reads: dict[str, stages.SourceRead], report: str | None,
+    timings: dict[str, float],
+) -> CheckOutcome:
+    claims_by_url: dict[str, list[str]] = {}
+    for claim_id, candidates in discovered.by_claim.items():
+        for c in candidates:
+            claims_by_url.setdefault(c.url, []).append(claim_id)
+    return CheckOutcome(
+        run_id=run_id,
+        articles=tuple(
+            {"id": a.id, "title": a.title, "url": a.url, "published": a.published,
+             "source_path": a.source_path}
+            for a in articles
+        ),
+        claims=tuple(_claim_outcome(v) for v in verdicts),
+        sources=tuple(
+            SourceOutcome(
+                url=url, source_id=r.source_id, status=r.result.status, reason=r.result.reason,
+                provider=r.provider, claim_ids=tuple(claims_by_url.get(url, ())),
+                http_status=r.result.http_status, bytes=r.result.bytes, ms=r.result.ms,
+                snapshot=r.snapshot_hash,
+            )
+            for url, r in reads.items()
+        ),
+        report_path=report,
+        timings=timings,
+    )
+
+
+def _claim_outcome(v: stages.ClaimVerdict) -> ClaimOutcome:
+    evidence = []
+    for stance in v.assessment.stances:
+        read, passage, pid = v.evidence[stance.index]
+        evidence.append({
+            "url": read.url, "source_id": read.source_id, "passage_id": pid,
+            "quote": stance.quote or passage.text, "stance": stance.stance,
+            "score": round(stance.score, 3), "relevance": round(stance.relevance, 3),
+            "reason": stance.reason, "tier": read.tier,
+        })
+    c = v.claim
+    return ClaimOutcome(
+        id=c.id, article_id=v.article_id, text=c.text, kind=c.kind,
+        checkworthiness=round(c.checkworthiness, 3), status=v.assessment.status,
+        confidence=round(v.assessment.confidence, 3), rationale=v.assessment.rationale,
+        needs_review=bool(v.review_reasons), evidence=tuple(evidence),
+    )
+
+
+def outcome_json(outcome: CheckOutcome) -> dict[str, object]:
+    """The contract's JSON: ``{"run", "articles", "claims", "sources"}``, ids everywhere."""
+    return {
+        "run": outcome.run_id,
+        "articles": list(outcome.articles),
+        "claims": [asdict(c) | {"evidence": list(c.evidence)} for c in outcome.claims],
+        "sources": [asdict(s) | {"claim_ids": list(s.claim_ids)} for s in outcome.sources],
+        "report": outcome.report_path,
+    }

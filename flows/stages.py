@@ -1,0 +1,282 @@
+"""The stages of one check as plain functions; flows/check.py wraps them as Prefect tasks.
+
+Each stage takes what the one before produced and the settings, and writes what it learned to
+the warehouse in one transaction, keyed by stable ids: a rerun lands on the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+import claims
+import sources
+from claims.model import Assessment, Claim
+from claimtrack.errors import InputError
+from claimtrack.settings import Settings
+from sources.model import Article, Candidate, ClaimReviewRating, Document, FetchResult, Passage
+from warehouse import corpus as corpus_store
+from warehouse import queries, store
+from warehouse.db import Warehouse
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRead:
+    """One candidate URL after fetching and reading: what the warehouse and the assessor need."""
+
+    url: str
+    source_id: str
+    provider: str
+    result: FetchResult
+    document: Document | None = None
+    passages: tuple[Passage, ...] = ()
+    snapshot_hash: str | None = None
+    snapshot_path: str | None = None
+    passage_ids: tuple[str, ...] = ()
+    tier: str = "unknown"
+    claim_review: ClaimReviewRating | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimVerdict:
+    claim: Claim
+    article_id: str
+    assessment: Assessment
+    evidence: tuple[tuple[SourceRead, Passage, str], ...]  # per stance index: (source, passage, passage id)
+    review_reasons: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Discovered:
+    """Candidates per claim, deduplicated by URL across the whole check."""
+
+    by_claim: dict[str, list[Candidate]] = field(default_factory=dict)
+
+    def urls(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for candidates in self.by_claim.values():
+            for c in candidates:
+                seen.setdefault(c.url, None)
+        return list(seen)
+
+
+def parse_published(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(f"--published {value!r} is not a date (use YYYY-MM-DD)") from exc
+
+
+def fetch_one(settings: Settings) -> Callable[[str], FetchResult]:
+    def fetch(url: str) -> FetchResult:
+        return sources.fetch_urls([url], settings.fetch)[0]
+
+    return fetch
+
+
+def ingest(arg: str, settings: Settings, published: str | None) -> Article:
+    parse_published(published)
+    return sources.read_article(arg, published=published, fetch=fetch_one(settings))
+
+
+def extract(article: Article, published: str | None) -> list[Claim]:
+    when = parse_published(published or article.published)
+    return [c for c in claims.extract_claims(article.text, published=when) if c.checkworthy]
+
+
+def store_article(
+    wh: Warehouse, run_id: str, article: Article, found: Sequence[Claim], now: datetime
+) -> list[Claim]:
+    """Store the article and its claims; a claim already known under another wording keeps its id."""
+    with wh.transaction() as con:
+        store.save_article(con, article, run_id, now)
+        known = queries.match_existing_claims(con, found)
+        resolved = [replace(c, id=known.get(c.id, c.id)) for c in found]
+        store.save_claims(
+            con, article.id, resolved, [claims.normalize_claim(c.text) for c in resolved], run_id, now
+        )
+    return resolved
+
+
+def discover(
+    wh: Warehouse, settings: Settings, article: Article | None, found: Sequence[Claim],
+    provider_names: Sequence[str] | None = None,
+) -> Discovered:
+    names = tuple(provider_names or settings.providers.enabled)
+    providers = sources.build_providers(
+        names,
+        settings.providers,
+        article=article,
+        corpus_search=lambda query, limit: corpus_store.search_corpus(wh, query, limit),
+    )
+    out = Discovered()
+    for claim in found:
+        out.by_claim[claim.id] = sources.discover(
+            claim, providers, per_claim=settings.providers.per_claim
+        )
+    return out
+
+
+def _validators(wh: Warehouse, urls: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+    with wh.connect(read_only=True) as con:
+        return queries.last_validators(con, urls)
+
+
+def fetch_and_read(
+    wh: Warehouse, settings: Settings, run_id: str, discovered: Discovered, now: datetime,
+    *, conditional: bool = False,
+) -> dict[str, SourceRead]:
+    """Fetch every candidate URL once, snapshot and read it, and record every attempt."""
+    first: dict[str, Candidate] = {}
+    for candidates in discovered.by_claim.values():
+        for c in candidates:
+            first.setdefault(c.url, c)
+    to_fetch = [u for u, c in first.items() if c.text is None]
+    validators = _validators(wh, to_fetch) if conditional else {}
+    results = dict(zip(to_fetch, sources.fetch_urls(to_fetch, settings.fetch, validators), strict=True))
+    reads: dict[str, SourceRead] = {}
+    for url, candidate in first.items():
+        result = results.get(url) or _corpus_result(candidate)
+        reads[url] = _read(wh, settings, url, candidate, result)
+    with wh.transaction() as con:
+        for claim_id, candidates in discovered.by_claim.items():
+            for c in candidates:
+                read = reads[c.url]
+                store.save_source(
+                    con, read.source_id, c.url, sources.canonical_url(c.url),
+                    sources.domain_of(c.url), read.tier,
+                    (read.document.title if read.document else None) or c.title or None, now,
+                )
+                store.link_claim_source(con, claim_id, read.source_id, c, run_id)
+        for read in reads.values():
+            store.save_fetch(con, run_id, read.source_id, read.result, now)
+            if read.snapshot_hash is None:
+                continue
+            store.save_snapshot(
+                con, read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
+                read.result.content_type, read.document, now,
+            )
+            store.save_passages(con, read.snapshot_hash, read.passages)
+    return reads
+
+
+def _corpus_result(candidate: Candidate) -> FetchResult:
+    body = (candidate.text or "").encode("utf-8")
+    return FetchResult(
+        url=candidate.url, status="fetched", reason="from local corpus", final_url=candidate.url,
+        content_type="text/plain; charset=utf-8", encoding="utf-8", body=body, bytes=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+    )
+
+
+def _read(
+    wh: Warehouse, settings: Settings, url: str, candidate: Candidate, result: FetchResult
+) -> SourceRead:
+    source_id = sources.source_id(url)
+    tier = claims.credibility.tier_for(sources.domain_of(url), settings.credibility)
+    base = SourceRead(url, source_id, candidate.provider, result, tier=tier,
+                      claim_review=candidate.claim_review)
+    if result.not_modified:
+        return _reuse_snapshot(wh, base)
+    if result.status != "fetched" or result.body is None:
+        return base
+    digest, path = sources.save_snapshot(settings.snapshot_dir, result.body)
+    base = replace(base, snapshot_path=str(path))
+    if candidate.text is not None:
+        document: Document | None = Document(text=candidate.text, title=candidate.title or None,
+                                              url=url)
+    else:
+        document = sources.extract_document(result.body, url=result.final_url or url)
+    stripped = replace(result, body=None, sha256=digest)
+    if document is None or not document.text.strip():
+        return replace(base, result=replace(stripped, reason="no main text"), snapshot_hash=digest)
+    passages = tuple(sources.split_passages(document.text))
+    return replace(
+        base, result=stripped, document=document, passages=passages, snapshot_hash=digest,
+        passage_ids=tuple(store.passage_id(digest, p) for p in passages),
+        claim_review=candidate.claim_review or (document.claim_reviews[0] if document.claim_reviews else None),
+    )
+
+
+def _reuse_snapshot(wh: Warehouse, base: SourceRead) -> SourceRead:
+    """A 304: the last snapshot of this source is still the evidence of record."""
+    with wh.connect(read_only=True) as con:
+        last = queries.last_snapshot(con, base.source_id)
+    if last is None:
+        return base
+    digest, path, document, passages = last
+    result = replace(base.result, sha256=digest)
+    return replace(base, result=result, document=document, passages=tuple(passages),
+                   snapshot_hash=digest, snapshot_path=path,
+                   passage_ids=tuple(store.passage_id(digest, p) for p in passages))
+
+
+def assess(
+    wh: Warehouse, settings: Settings, found: Sequence[tuple[Claim, str]],
+    discovered: Discovered, reads: Mapping[str, SourceRead], assessor_name: str = "rules",
+) -> list[ClaimVerdict]:
+    """Rank the passages of each claim's sources and let the assessor decide."""
+    assessor = claims.get_assessor(assessor_name)
+    rules = claims.ReviewRules(
+        queue_min_checkworthiness=settings.review.queue_min_checkworthiness,
+        queue_max_confidence=settings.review.queue_max_confidence,
+        queue_on_mixed=settings.review.queue_on_mixed,
+        queue_on_change=settings.review.queue_on_change,
+    )
+    with wh.connect(read_only=True) as con:
+        previous = queries.current_statuses(con, [c.id for c, _ in found])
+    verdicts = []
+    for claim, article_id in found:
+        pool: list[tuple[SourceRead, Passage, str]] = []
+        reviews = []
+        for candidate in discovered.by_claim.get(claim.id, []):
+            read = reads.get(candidate.url)
+            if read is None:
+                continue
+            pool.extend(zip([read] * len(read.passages), read.passages, read.passage_ids, strict=True))
+            if read.claim_review is not None:
+                reviews.append(claims.ExistingReview(
+                    rating=read.claim_review.rating, url=read.claim_review.url or read.url,
+                    publisher=read.claim_review.publisher,
+                ))
+        texts = [p.text for _, p, _ in pool]
+        top = claims.rank_passages(claim, texts, top=5)
+        chosen = [pool[i] for i, _ in top]
+        assessment = assessor.assess(
+            claim, [p.text for _, p, _ in chosen], [r.tier for r, _, _ in chosen], reviews
+        )
+        reasons = claims.review_reasons(
+            status=assessment.status, confidence=assessment.confidence,
+            checkworthiness=claim.checkworthiness, previous_status=previous.get(claim.id),
+            rules=rules,
+        )
+        verdicts.append(ClaimVerdict(claim, article_id, assessment, tuple(chosen), tuple(reasons)))
+    return verdicts
+
+
+def store_verdicts(
+    wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict], now: datetime,
+    assessor_name: str = "rules",
+) -> None:
+    with wh.transaction() as con:
+        for v in verdicts:
+            store.save_assessment(
+                con, claim_id=v.claim.id, run_id=run_id, assessment=v.assessment,
+                passages=[(pid, read.source_id, passage) for read, passage, pid in v.evidence],
+                assessor=assessor_name, review_reasons=v.review_reasons, now=now,
+            )
+
+
+def store_standalone(wh: Warehouse, run_id: str, given: Sequence[Claim], now: datetime) -> list[Claim]:
+    """Store claims checked without an article (``claimtrack verify``); no mentions."""
+    with wh.transaction() as con:
+        known = queries.match_existing_claims(con, given)
+        resolved = [replace(c, id=known.get(c.id, c.id)) for c in given]
+        store.save_claims(
+            con, None, resolved, [claims.normalize_claim(c.text) for c in resolved], run_id, now
+        )
+    return resolved

@@ -1,0 +1,65 @@
+"""Prefect tasks shared by the flows: one coarse task per stage of a batch.
+
+Network stages retry (with jitter); pure stages do not. Results stay in memory: the warehouse,
+not Prefect's result store, is the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from claims.model import Claim
+from claimtrack.clock import Clock
+from claimtrack.settings import Settings
+from flows import stages
+from flows.artifacts import publish_run_artifacts
+from sources.model import Article
+from warehouse.db import Warehouse
+
+RETRY = {"retries": 2, "retry_delay_seconds": [1, 4], "retry_jitter_factor": 0.5}
+
+
+@task(name="ingest", cache_policy=NO_CACHE, **RETRY)
+def ingest_task(arg: str, settings: Settings, published: str | None) -> Article:
+    return stages.ingest(arg, settings, published)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(article: Article, published: str | None) -> list[Claim]:
+    return stages.extract(article, published)
+
+
+@task(name="discover", cache_policy=NO_CACHE, **RETRY)
+def discover_task(
+    wh: Warehouse, settings: Settings, article: Article | None, found: list[Claim],
+    providers: Sequence[str] | None,
+) -> stages.Discovered:
+    return stages.discover(wh, settings, article, found, providers)
+
+
+@task(name="fetch", cache_policy=NO_CACHE, **RETRY)
+def fetch_task(
+    wh: Warehouse, settings: Settings, run_id: str, discovered: stages.Discovered, clock: Clock,
+) -> dict[str, stages.SourceRead]:
+    return stages.fetch_and_read(wh, settings, run_id, discovered, clock())
+
+
+@task(name="assess", cache_policy=NO_CACHE)
+def assess_task(
+    wh: Warehouse, settings: Settings, found: list[tuple[Claim, str]],
+    discovered: stages.Discovered, reads: dict[str, stages.SourceRead],
+) -> list[stages.ClaimVerdict]:
+    return stages.assess(wh, settings, found, discovered, reads)
+
+
+@task(name="store", cache_policy=NO_CACHE)
+def store_task(wh: Warehouse, run_id: str, verdicts: list[stages.ClaimVerdict], clock: Clock) -> None:
+    stages.store_verdicts(wh, run_id, verdicts, clock())
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def report_task(wh: Warehouse, settings: Settings, run_id: str, article_ids: list[str]) -> str | None:
+    return publish_run_artifacts(wh, settings, run_id, article_ids)

@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh warehouse per test, one Prefect test server per session, and paths."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from claimtrack.settings import Settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEED_ARTICLE = SHARED / "seed" / "article.txt"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for the whole session (it takes seconds to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh warehouse, no politeness delay (tests talk to their own servers)."""
+    return Settings(db=tmp_path / "wh.duckdb").with_overrides(
+        fetch={"host_delay": 0.0, "connect_timeout": 2.0, "read_timeout": 3.0,
+               "page_deadline": 8.0, "retries": 0}
+    )
+
+
+@pytest.fixture
+def seed_article() -> Path:
+    if not SEED_ARTICLE.is_file():
+        pytest.skip(f"seed article not found at {SEED_ARTICLE} (../shared is not beside the repo)")
+    return SEED_ARTICLE

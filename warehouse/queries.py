@@ -1,0 +1,95 @@
+"""Reads the pipeline needs while it runs (reports and the review app have their own modules)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import claims
+from claims.model import Claim
+from sources.model import Document, Passage
+from warehouse.db import Connection
+
+
+def current_statuses(con: Connection, claim_ids: Sequence[str]) -> dict[str, str]:
+    if not claim_ids:
+        return {}
+    rows = con.execute(
+        "SELECT claim_id, status FROM current_verdicts WHERE list_contains(?, claim_id)",
+        [list(claim_ids)],
+    ).fetchall()
+    return dict(rows)
+
+
+def match_existing_claims(con: Connection, found: Sequence[Claim]) -> dict[str, str]:
+    """Map new claim ids to known claims that say the same thing in other words.
+
+    Candidates share an entity or a number with the new claim (cheap in SQL); ``same_claim``
+    decides (fuzzy, in claims/). An id already in the table maps to itself.
+    """
+    out: dict[str, str] = {}
+    for claim in found:
+        if con.execute("SELECT 1 FROM claims WHERE id = ?", [claim.id]).fetchone():
+            continue
+        names = sorted({e.canonical.lower() for e in claim.entities})
+        values = sorted({q.value for q in claim.quantities})
+        if not names and not values:
+            continue
+        rows = con.execute(
+            "SELECT id, text FROM claims WHERE "
+            "list_has_any(?, list_transform(CAST(json_extract_string(entities, '$[*].canonical') "
+            "AS VARCHAR[]), x -> lower(x))) OR "
+            "list_has_any(?, CAST(json_extract(quantities, '$[*].value') AS DOUBLE[])) "
+            "ORDER BY id LIMIT 200",
+            [names, values],
+        ).fetchall()
+        for existing_id, text in rows:
+            if claims.same_claim(claim.text, text):
+                out[claim.id] = existing_id
+                break
+    return out
+
+
+def last_validators(
+    con: Connection, urls: Sequence[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """ETag and Last-Modified of each URL's last successful fetch, for conditional requests."""
+    if not urls:
+        return {}
+    rows = con.execute(
+        "SELECT url, etag, last_modified FROM ("
+        "  SELECT url, etag, last_modified, row_number() OVER "
+        "  (PARTITION BY url ORDER BY attempted_at DESC, id DESC) AS rn "
+        "  FROM fetches WHERE status = 'fetched' AND list_contains(?, url)"
+        ") WHERE rn = 1",
+        [list(urls)],
+    ).fetchall()
+    return {url: (etag, lm) for url, etag, lm in rows if etag or lm}
+
+
+def last_snapshot(
+    con: Connection, source_id: str
+) -> tuple[str, str | None, Document | None, list[Passage]] | None:
+    """The newest snapshot of a source, with its document and passages."""
+    row = con.execute(
+        "SELECT hash, path, url, canonical_url, title, CAST(published AS VARCHAR), author, text "
+        "FROM snapshots WHERE source_id = ? ORDER BY fetched_at DESC, hash LIMIT 1",
+        [source_id],
+    ).fetchone()
+    if row is None:
+        return None
+    digest, path, url, canonical, title, published, author, text = row
+    document = Document(text=text, title=title, url=url, canonical_url=canonical,
+                        published=published, author=author) if text else None
+    passages = [
+        Passage(index=i, text=t, start=s, end=e)
+        for i, t, s, e in con.execute(
+            'SELECT idx, text, start, "end" FROM passages WHERE snapshot_hash = ? ORDER BY idx',
+            [digest],
+        ).fetchall()
+    ]
+    return digest, path, document, passages
+
+
+def claim_ids_json(value: str | None) -> list[str]:
+    return list(json.loads(value)) if value else []
