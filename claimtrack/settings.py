@@ -61,6 +61,10 @@ class ReviewSettings:
     queue_on_mixed: bool = True
     queue_on_change: bool = True
     secret_key: str = ""
+    publisher_name: str = "claimtrack"  # author of published ClaimReview markup
+    publisher_url: str = ""
+    report_base_url: str = ""  # where reports are published: "<base><article id>.html"
+    snapshot_base_url: str = ""  # where snapshots are served: "<base><sha256>"; empty: no link
 
 
 @dataclass(frozen=True, slots=True)
