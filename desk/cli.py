@@ -82,6 +82,7 @@ def settings_for(
 
 @app.command()
 def claims(
+    ctx: typer.Context,
     article: Annotated[str, typer.Argument(help="A URL, an .html/.txt/.md file, or - for stdin.")],
     published: PublishedOpt = None,
     as_json: JsonOpt = False,
@@ -89,14 +90,14 @@ def claims(
         bool, typer.Option("--all", help="Also list sentences below the check-worthiness cut.")
     ] = False,
 ) -> None:
-    """Extract the check-worthy claims of an article (no network for files, no database)."""
+    """Extract the check-worthy claims of an article: no source fetching, no database."""
     import claims as claims_pkg
     from desk.output import console, print_json
-    from flows.stages import parse_published
+    from flows.stages import fetch_one, parse_published
     from sources import read_article
 
     when = parse_published(published)
-    art = read_article(article, published=published, fetch=None)
+    art = read_article(article, published=published, fetch=fetch_one(settings_for(ctx)))
     found = claims_pkg.extract_claims(art.text, published=when or parse_published(art.published))
     if not all_sentences:
         found = [c for c in found if c.checkworthy]
