@@ -106,4 +106,5 @@ def outcome_json(outcome: CheckOutcome) -> dict[str, object]:
         "claims": [asdict(c) | {"evidence": list(c.evidence)} for c in outcome.claims],
         "sources": [asdict(s) | {"claim_ids": list(s.claim_ids)} for s in outcome.sources],
         "report": outcome.report_path,
+        "timings": {k: round(v, 3) for k, v in outcome.timings.items()},
     }
