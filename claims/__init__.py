@@ -1,0 +1,42 @@
+"""Article text -> claims; claim x passages -> stance -> verdict. Pure text logic, no I/O."""
+
+from claims.dates import find_dates
+from claims.entities import canonical, find_entities
+from claims.identity import claim_id, normalize_claim, same_claim
+from claims.model import (
+    CHECKWORTHY_CUT,
+    Assessment,
+    Claim,
+    ClaimKind,
+    DateRef,
+    Entity,
+    EntityType,
+    PassageStance,
+    Quantity,
+    Quote,
+    Stance,
+    Status,
+)
+from claims.quantities import find_quantities
+
+__all__ = [
+    "CHECKWORTHY_CUT",
+    "Assessment",
+    "Claim",
+    "ClaimKind",
+    "DateRef",
+    "Entity",
+    "EntityType",
+    "PassageStance",
+    "Quantity",
+    "Quote",
+    "Stance",
+    "Status",
+    "canonical",
+    "claim_id",
+    "find_dates",
+    "find_entities",
+    "find_quantities",
+    "normalize_claim",
+    "same_claim",
+]

@@ -1,0 +1,208 @@
+"""Named entities in claim text, typed, with every alias mapped to one canonical spelling.
+
+Known names (and their aliases and spelling variants: "Honour/Honor of Kings", "CAC" / "Cyberspace
+Administration of China") come from ``claims/data/aliases.json``; other capitalised names are found
+by shape and typed by the words they carry ("... Administration" is an organisation, "... Law" a law)
+or by context ("says Beijing activist Hu Jia" is a person).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from claims.model import Entity, EntityType
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
+
+ORG_WORDS = _words(
+    "inc inc. corp corp. corporation ltd ltd. llc plc group company co. holdings administration "
+    "ministry department agency commission bureau party university institute bank journal times "
+    "post news council court association foundation office authority committee parliament "
+    "congress senate police army navy fund organization organisation union board service services "
+    "network society federation league club airlines motors labs laboratory center centre "
+    "school college hospital exchange reserve assembly government cabinet tribunal"
+)
+LAW_WORDS = _words(
+    "law act regulation regulations directive bill treaty convention code accord agreement "
+    "amendment constitution ordinance statute protocol decree"
+)
+PLACE_WORDS = _words(
+    "city province county river mountains mountain island islands sea ocean lake state republic "
+    "kingdom valley district region square street bay gulf desert"
+)
+PRODUCT_AFTER = _words("app game games service platform phone smartphone console software")
+PERSON_TITLES = _words(
+    "mr mr. mrs mrs. ms ms. dr dr. president premier senator governor judge minister chancellor "
+    "secretary professor prof. activist founder ceo chairman chairwoman spokesman spokeswoman "
+    "spokesperson director chief economist analyst researcher author editor lawyer mayor "
+    "representative rep. sen. gov. king queen prince general colonel captain officer"
+)
+SPEECH = _words("said says told added noted argued wrote warned claimed stated explained asked")
+# Capitalised words that start sentences or stand alone without naming anything.
+COMMON = _words(
+    "a an the this that these those it its in on at of for and but or if when while where what "
+    "who why how there here he she they we i you our their his her my your some many most other "
+    "others all each every both no not yes as after before since during until unlike like so "
+    "such then than also however meanwhile still yet even just only about according to from by "
+    "with without into over under between among cooperation shop shops content foreign "
+    "unfavorable unfavourable terrorism pornography experience everyone bad editor editor's note "
+    "one two three select page share read more related comments about author"
+)
+MONTHS_DAYS = _words(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+
+_NAME = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’&-]*(?:\.com)?)"
+_CAPSEQ = re.compile(
+    r"(?<![\w'’])" + _NAME + r"(?:(?:\s+(?:of|for|on|and|de|du|the|la|van|von|al-)){0,2}\s+" + _NAME + r")*"
+)
+
+
+def _key(name: str) -> str:
+    s = unicodedata.normalize("NFKC", name).translate(_APOS).strip()
+    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"^(?:the)\s+", "", s, flags=re.IGNORECASE)
+    s = re.sub(r"'s$", "", s)
+    return s.lower()
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[str, EntityType]], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    data = json.loads(resources.files("claims").joinpath("data/aliases.json").read_text("utf-8"))
+    table: dict[str, tuple[str, EntityType]] = {}
+    acronyms: list[str] = []
+    words: list[str] = []
+    for entry in data["entries"]:
+        canonical, etype = entry["canonical"], entry["type"]
+        for name in [canonical, *entry["aliases"]]:
+            table[_key(name)] = (canonical, etype)
+            plain = unicodedata.normalize("NFKC", name).translate(_APOS)
+            plain = re.sub(r"^the\s+", "", plain, flags=re.IGNORECASE)
+            (acronyms if re.fullmatch(r"[A-Z.]{2,}", plain) else words).append(plain)
+    demonyms: dict[str, str] = data.get("demonyms", {})
+
+    def alternation(names: list[str]) -> str:
+        return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+    acro = re.compile(r"(?<![\w.])(?:" + alternation(acronyms) + r")(?![\w])")
+    word = re.compile(r"(?<![\w])(?:" + alternation(words) + r")(?!\w)", re.IGNORECASE)
+    return table, demonyms, acro, word
+
+
+def canonical(name: str) -> str:
+    """The one spelling of a name: its canonical form if it is a known alias, else the name tidied
+    (no leading "the", no possessive)."""
+    table, demonyms, _, _ = _table()
+    found = table.get(_key(name))
+    if found:
+        return found[0]
+    tidy = re.sub(r"^(?:the)\s+", "", unicodedata.normalize("NFKC", name).translate(_APOS).strip(),
+                  flags=re.IGNORECASE)
+    tidy = re.sub(r"'s$", "", tidy)
+    return demonyms.get(tidy, tidy)
+
+
+def _guess_type(name: str, before: str, after: str) -> EntityType:
+    words = name.lower().replace("'s", "").split()
+    if words and words[-1] in LAW_WORDS:
+        return "law"
+    if any(w in ORG_WORDS for w in words):
+        return "organisation"
+    if words and words[-1] in PLACE_WORDS:
+        return "place"
+    next_words = after.lower().translate(_APOS).replace('"', " ").split()[:2]
+    if next_words and (next_words[0] in PRODUCT_AFTER or next_words[-1] in PRODUCT_AFTER) and len(words) >= 1:
+        return "product"
+    prev = before.lower().translate(_APOS).split()[-2:]
+    tokens = name.split()
+    shaped = 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t.isalpha() for t in tokens)
+    if shaped and (
+        any(p.strip(",") in PERSON_TITLES for p in prev)
+        or (prev and prev[-1] in SPEECH)
+        or (next_words and next_words[0].strip(",") in SPEECH)
+    ):
+        return "person"
+    return "other"
+
+
+def find_entity_spans(text: str) -> list[tuple[int, int, Entity]]:
+    """Every entity in ``text`` with its character span, in reading order."""
+    table, demonyms, acro, word = _table()
+    flat = unicodedata.normalize("NFC", text).translate(_APOS)
+    if len(flat) != len(text):
+        flat = text.translate(_APOS)
+    out: list[tuple[int, int, Entity]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(s: int, e: int, etype: EntityType, canon: str) -> None:
+        taken.append((s, e))
+        out.append((s, e, Entity(text[s:e], etype, canon)))
+
+    for pat in (word, acro):
+        for m in pat.finditer(flat):
+            s, e = m.span()
+            if not m.group(0)[:1].isupper() or not free(s, e):
+                continue
+            # a known name inside a longer capitalised name belongs to that name ("Tencent Music")
+            canon, etype = table[_key(m.group(0))]
+            add(s, e, etype, canon)
+    masked = list(flat)
+    for a, b in taken:
+        masked[a:b] = "#" * (b - a)
+    for m in _CAPSEQ.finditer("".join(masked)):
+        s, e = m.span()
+        name = m.group(0)
+        # trim a possessive and trailing punctuation
+        while name and name[-1] in ".,;:-'":
+            name = name[:-1]
+        if name.endswith("'s"):
+            name = name[:-2]
+        e = s + len(name)
+        if e <= s or not free(s, e):
+            # keep the part that is not a known name, if any: "Chinese" in "Chinese government"
+            continue
+        tokens = name.split()
+        while tokens and tokens[0].lower().strip("'") in COMMON:
+            s += len(tokens[0]) + (len(flat[s + len(tokens[0]):]) - len(flat[s + len(tokens[0]):].lstrip()))
+            tokens = tokens[1:]
+        while tokens and tokens[-1].lower() in {"of", "for", "on", "and", "de", "the"}:
+            tokens = tokens[:-1]
+        if not tokens:
+            continue
+        name = flat[s:e]
+        name = name[: len(name.rstrip())]
+        if len(tokens) == 1:
+            tok = tokens[0]
+            if tok.lower() in MONTHS_DAYS or tok.lower() in COMMON or len(tok) < 2:
+                continue
+            if tok in demonyms:
+                add(s, e, "place", demonyms[tok])
+                continue
+            # a single capitalised word that opens a sentence is usually just a word
+            lead = flat[:s].rstrip()
+            if (not lead or lead[-1] in '.!?:"\n') and not tok.isupper():
+                continue
+        if not free(s, e):
+            continue
+        etype = _guess_type(name, flat[max(0, s - 40):s], flat[e:e + 40])
+        add(s, e, etype, canonical(name))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def find_entities(text: str) -> list[Entity]:
+    """Entities in ``text`` in reading order, each typed and with its canonical spelling."""
+    return [ent for _, _, ent in find_entity_spans(text)]

@@ -1,0 +1,152 @@
+"""Claim identity: one stable id for one claim, however an article words it.
+
+``normalize_claim`` rewrites a claim into content tokens: entities by their canonical name,
+quantities by value and unit, dates as ``YYYY-MM-DD`` parts, words lower-cased, lightly stemmed and
+mapped through a small synonym table (users/accounts/players -> user). ``claim_id`` hashes the sorted
+tokens, so word order and filler do not change it. ``same_claim`` is the fuzzy check for two wordings
+whose ids differ: same numbers, no conflicting entity, no negation flip, and most of the shorter
+claim's content found in the longer one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+from claims.dates import find_date_spans
+from claims.entities import find_entity_spans
+from claims.quantities import find_quantity_spans
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+STOPWORDS = _words(
+    "a an the this that these those is are was were be been being am has have had having do does "
+    "did of in on at to for from by with as and or but if then so than too very its it it's their "
+    "they them his her he she we our you your i my me us which who whom whose what when where why "
+    "how there here also just about into over under up out some any all both each more most such "
+    "own same can could should would will shall may might must according says said say saying "
+    "told adds added notes noted reported reports according currently now massively already "
+    "really one while"
+)
+NEGATIONS = _words("not no never none nor without n't cannot neither")
+SYNONYMS: dict[str, str] = {
+    "users": "user", "accounts": "user", "account": "user", "players": "user", "player": "user",
+    "members": "user", "member": "user", "subscribers": "user", "subscriber": "user",
+    "registered": "register", "registrations": "register", "registration": "register",
+    "fined": "fine", "fines": "fine", "penalty": "fine", "penalties": "fine", "penalised": "fine",
+    "penalized": "fine", "banned": "block", "blocked": "block", "bans": "block", "ban": "block",
+    "censored": "block", "prohibited": "block", "took": "take", "taken": "take", "effect": "effect",
+    "effective": "effect", "enacted": "effect", "started": "start", "began": "start", "begins": "start",
+    "rose": "rise", "risen": "rise", "increased": "rise", "increase": "rise", "grew": "rise",
+    "grown": "rise", "fell": "fall", "fallen": "fall", "decreased": "fall", "declined": "fall",
+    "dropped": "fall", "cut": "fall", "firms": "company", "firm": "company", "companies": "company",
+    "businesses": "company", "people": "person", "persons": "person", "citizens": "person",
+    "game": "game", "games": "game", "percent": "pct", "per": "pct",
+}
+
+
+def _stem(word: str) -> str:
+    w = SYNONYMS.get(word)
+    if w:
+        return w
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return SYNONYMS.get(word[:-1], word[:-1])
+    return word
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) and abs(value) < 1e18 else f"{value:.6g}"
+
+
+def _tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    replaced: list[tuple[int, int, str]] = []
+    for s, e, q in find_quantity_spans(text):
+        tok = _number(q.value) + ("" if q.unit == "count" else q.unit.lower().replace(" ", ""))
+        replaced.append((s, e, f" #{tok} "))
+    for s, e, d in find_date_spans(text):
+        parts = [str(p) for p in (d.year, d.month, d.day) if p is not None]
+        if parts:
+            replaced.append((s, e, " @" + "-".join(parts) + " "))
+    for s, e, ent in find_entity_spans(text):
+        replaced.append((s, e, " $" + re.sub(r"\W+", "_", ent.canonical.lower()).strip("_") + " "))
+    replaced.sort(key=lambda t: t[0])
+    out: list[str] = []
+    pos = 0
+    for s, e, rep in replaced:
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(rep)
+        pos = e
+    out.append(text[pos:])
+    flat = "".join(out).lower().replace("n't", " not")
+    tokens: list[str] = []
+    for tok in re.findall(r"[#@$][\w.-]+|[^\W_]+", flat):
+        if tok[0] in "#@$":
+            tokens.append(tok.rstrip(".-"))
+        elif tok in NEGATIONS:
+            tokens.append("not")
+        elif tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
+            tokens.append(_stem(tok))
+    return tokens
+
+
+def normalize_claim(text: str) -> str:
+    """The claim as content tokens in reading order, each once (``$entity``, ``#quantity``,
+    ``@date`` and plain stemmed words)."""
+    return " ".join(dict.fromkeys(_tokens(text)))
+
+
+def claim_id(text: str) -> str:
+    """A short stable id ("c_" + 16 hex) of the normalized claim; word order does not matter."""
+    key = " ".join(sorted(set(_tokens(text))))
+    return "c_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _sets(text: str) -> tuple[set[str], set[str], set[str], set[str], bool]:
+    toks = set(_tokens(text))
+    nums = {t for t in toks if t[0] == "#"}
+    ents = {t for t in toks if t[0] == "$"}
+    dates = {t for t in toks if t[0] == "@"}
+    return toks - {"not"}, nums, ents, dates, "not" in toks
+
+
+def same_claim(a: str, b: str) -> bool:
+    """Whether two wordings state the same claim (symmetric)."""
+    ta, na, ea, da, nega = _sets(a)
+    tb, nb, eb, db, negb = _sets(b)
+    if not ta or not tb:
+        return False
+    if ta == tb and nega == negb:
+        return True
+    if nega != negb:
+        return False
+    if na and nb and na.isdisjoint(nb):
+        return False  # 200 million is not 300 million
+    if (na and not nb) or (nb and not na):
+        return False
+    if da and db and not _dates_agree(da, db):
+        return False
+    if ea and eb and ea.isdisjoint(eb):
+        return False
+    shared = len(ta & tb)
+    small = min(len(ta), len(tb))
+    containment = shared / small
+    jaccard = shared / len(ta | tb)
+    if containment >= 0.75 and jaccard >= 0.3 and (na <= nb or nb <= na):
+        return True
+    ratio = SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio()
+    return ratio >= 0.9
+
+
+def _dates_agree(da: set[str], db: set[str]) -> bool:
+    """Dates agree when one of each side is the other or a prefix of it (2017 vs 2017-6-1)."""
+    return any(x == y or x.startswith(y + "-") or y.startswith(x + "-") for x in da for y in db)

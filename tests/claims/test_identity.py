@@ -1,0 +1,48 @@
+"""Claim identity: the same claim in two articles gets one id or is matched as the same."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from claims.identity import claim_id, normalize_claim, same_claim
+
+SHORT = "Honor of Kings has 200m registered users"
+LONG = "Tencent’s massively popular “Honour of Kings” mobile game has 200 million registered accounts in China."
+
+
+def test_id_shape_and_stability() -> None:
+    cid = claim_id(SHORT)
+    assert re.fullmatch(r"c_[0-9a-f]{16}", cid)
+    assert claim_id(SHORT) == cid
+    assert claim_id("Registered users of Honour of Kings: 200 million.") == cid
+
+
+def test_aliases_share_an_id() -> None:
+    assert claim_id("Tencent was fined by the CAC") == claim_id(
+        "The Cyberspace Administration of China fined Tencent"
+    )
+
+
+@pytest.mark.parametrize(("a", "b"), [(SHORT, LONG), (LONG, SHORT)])
+def test_fuzzy_same_claim_both_directions(a: str, b: str) -> None:
+    assert same_claim(a, b)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Honor of Kings has 300m registered users",
+        "Honor of Kings does not have 200m registered users",
+        "Alibaba is an e-commerce giant second only to Amazon.",
+        "",
+    ],
+)
+def test_different_claims(other: str) -> None:
+    assert not same_claim(SHORT, other)
+    assert not same_claim(other, SHORT)
+
+
+def test_normalized_form() -> None:
+    assert normalize_claim(SHORT) == "$honor_of_kings #200000000 register user"
