@@ -25,10 +25,10 @@ def status(target: str | Path) -> dict[str, Any]:
                 "WHERE table_type = 'BASE TABLE' AND table_schema = 'main' ORDER BY table_name"
             ).fetchall()
         ]
-        counts = {
-            name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # noqa: S608 - names from the catalog
-            for name in tables
-        }
+        counts = {}
+        for name in tables:  # names come from the catalog, not from a user
+            row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()  # noqa: S608
+            counts[name] = int(row[0]) if row else 0
     return {
         "db": str(target),
         "migrations": [
