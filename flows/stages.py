@@ -19,7 +19,7 @@ from claimtrack.settings import Settings
 from sources.model import Article, Candidate, ClaimReviewRating, Document, FetchResult, Passage
 from warehouse import corpus as corpus_store
 from warehouse import queries, store
-from warehouse.db import Warehouse
+from warehouse.db import Connection, Warehouse
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,37 +131,58 @@ def fetch_and_read(
     *, conditional: bool = False,
 ) -> dict[str, SourceRead]:
     """Fetch every candidate URL once, snapshot and read it, and record every attempt."""
+    validators = _validators(wh, discovered.urls()) if conditional else {}
+    reads = read_sources(wh, settings, discovered, validators)
+    with wh.transaction() as con:
+        record_reads(con, run_id, discovered, reads, now)
+    return reads
+
+
+def read_sources(
+    wh: Warehouse, settings: Settings, discovered: Discovered,
+    validators: Mapping[str, tuple[str | None, str | None]] | None = None,
+) -> dict[str, SourceRead]:
+    """Fetch (conditionally, for URLs with validators) and read every candidate URL once.
+
+    Writes snapshots to disk but nothing to the warehouse: ``record_reads`` does that, inside
+    the caller's transaction, so a re-verification can add its own rows to the same one.
+    """
     first: dict[str, Candidate] = {}
     for candidates in discovered.by_claim.values():
         for c in candidates:
             first.setdefault(c.url, c)
     to_fetch = [u for u, c in first.items() if c.text is None]
-    validators = _validators(wh, to_fetch) if conditional else {}
-    results = dict(zip(to_fetch, sources.fetch_urls(to_fetch, settings.fetch, validators), strict=True))
-    reads: dict[str, SourceRead] = {}
-    for url, candidate in first.items():
-        result = results.get(url) or _corpus_result(candidate)
-        reads[url] = _read(wh, settings, url, candidate, result)
-    with wh.transaction() as con:
-        for claim_id, candidates in discovered.by_claim.items():
-            for c in candidates:
-                read = reads[c.url]
-                store.save_source(
-                    con, read.source_id, c.url, sources.canonical_url(c.url),
-                    sources.domain_of(c.url), read.tier,
-                    (read.document.title if read.document else None) or c.title or None, now,
-                )
-                store.link_claim_source(con, claim_id, read.source_id, c, run_id)
-        for read in reads.values():
-            store.save_fetch(con, run_id, read.source_id, read.result, now)
-            if read.snapshot_hash is None:
-                continue
-            store.save_snapshot(
-                con, read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
-                read.result.content_type, read.document, now,
+    wanted = {u: validators[u] for u in to_fetch if validators and u in validators}
+    results = dict(zip(to_fetch, sources.fetch_urls(to_fetch, settings.fetch, wanted), strict=True))
+    return {
+        url: _read(wh, settings, url, candidate, results.get(url) or _corpus_result(candidate))
+        for url, candidate in first.items()
+    }
+
+
+def record_reads(
+    con: Connection, run_id: str, discovered: Discovered, reads: Mapping[str, SourceRead],
+    now: datetime,
+) -> None:
+    """Sources, claim links, fetch attempts, snapshots and passages of one fetch stage."""
+    for claim_id, candidates in discovered.by_claim.items():
+        for c in candidates:
+            read = reads[c.url]
+            store.save_source(
+                con, read.source_id, c.url, sources.canonical_url(c.url),
+                sources.domain_of(c.url), read.tier,
+                (read.document.title if read.document else None) or c.title or None, now,
             )
-            store.save_passages(con, read.snapshot_hash, read.passages)
-    return reads
+            store.link_claim_source(con, claim_id, read.source_id, c, run_id)
+    for read in reads.values():
+        store.save_fetch(con, run_id, read.source_id, read.result, now)
+        if read.snapshot_hash is None:
+            continue
+        store.save_snapshot(
+            con, read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
+            read.result.content_type, read.document, now,
+        )
+        store.save_passages(con, read.snapshot_hash, read.passages)
 
 
 def _corpus_result(candidate: Candidate) -> FetchResult:
@@ -181,7 +202,7 @@ def _read(
     base = SourceRead(url, source_id, candidate.provider, result, tier=tier,
                       claim_review=candidate.claim_review)
     if result.not_modified:
-        return _reuse_snapshot(wh, base)
+        return reuse_snapshot(wh, base)
     if result.status != "fetched" or result.body is None:
         return base
     digest, path = sources.save_snapshot(settings.snapshot_dir, result.body)
@@ -202,8 +223,8 @@ def _read(
     )
 
 
-def _reuse_snapshot(wh: Warehouse, base: SourceRead) -> SourceRead:
-    """A 304: the last snapshot of this source is still the evidence of record."""
+def reuse_snapshot(wh: Warehouse, base: SourceRead) -> SourceRead:
+    """A 304 (or a source gone): the last snapshot of this source is the evidence of record."""
     with wh.connect(read_only=True) as con:
         last = queries.last_snapshot(con, base.source_id)
     if last is None:
@@ -218,8 +239,13 @@ def _reuse_snapshot(wh: Warehouse, base: SourceRead) -> SourceRead:
 def assess(
     wh: Warehouse, settings: Settings, found: Sequence[tuple[Claim, str]],
     discovered: Discovered, reads: Mapping[str, SourceRead], assessor_name: str = "rules",
+    previous: Mapping[str, str] | None = None,
 ) -> list[ClaimVerdict]:
-    """Rank the passages of each claim's sources and let the assessor decide."""
+    """Rank the passages of each claim's sources and let the assessor decide.
+
+    ``previous`` (claim id -> status before this run) defaults to the current verdicts; a resumed
+    re-verification passes the statuses from before its first attempt.
+    """
     assessor = claims.get_assessor(assessor_name)
     rules = claims.ReviewRules(
         queue_min_checkworthiness=settings.review.queue_min_checkworthiness,
@@ -227,8 +253,9 @@ def assess(
         queue_on_mixed=settings.review.queue_on_mixed,
         queue_on_change=settings.review.queue_on_change,
     )
-    with wh.connect(read_only=True) as con:
-        previous = queries.current_statuses(con, [c.id for c, _ in found])
+    if previous is None:
+        with wh.connect(read_only=True) as con:
+            previous = queries.current_statuses(con, [c.id for c, _ in found])
     verdicts = []
     for claim, article_id in found:
         pool: list[tuple[SourceRead, Passage, str]] = []
