@@ -1,5 +1,7 @@
 """Article text -> claims; claim x passages -> stance -> verdict. Pure text logic, no I/O."""
 
+from claims import credibility
+from claims.assess import Assessor, RuleAssessor, assess, get_assessor, register_assessor
 from claims.dates import find_dates
 from claims.entities import canonical, find_entities
 from claims.identity import claim_id, normalize_claim, same_claim
@@ -18,6 +20,9 @@ from claims.model import (
     Status,
 )
 from claims.quantities import find_quantities
+from claims.rank import PassageIndex, rank_passages
+from claims.review_rules import ReviewRules, review_reasons
+from claims.verdict import ExistingReview
 
 __all__ = [
     "CHECKWORTHY_CUT",
@@ -39,4 +44,15 @@ __all__ = [
     "find_quantities",
     "normalize_claim",
     "same_claim",
+    "Assessor",
+    "ExistingReview",
+    "PassageIndex",
+    "ReviewRules",
+    "RuleAssessor",
+    "assess",
+    "credibility",
+    "get_assessor",
+    "rank_passages",
+    "register_assessor",
+    "review_reasons",
 ]

@@ -1,0 +1,262 @@
+"""What one passage says about one claim: supports, refutes or neutral, with a reason a person can
+read and the sentence that decided it.
+
+The rules align the claim's slots with each sentence of the passage:
+
+- words: how much of the claim the sentence (and the passage around it) is about; too little and
+  the passage is neutral, whatever numbers it holds;
+- entities: at least one of the claim's entities, by canonical name, so aliases and spelling
+  variants ("Honour of Kings" / "Honor of Kings") match and another company does not;
+- quantities: the same unit and measure, the value compatible with both qualifiers ("more than 200
+  million" takes 210 million); a different number on the same measure refutes, a different measure
+  (daily users vs registered accounts) says nothing either way;
+- dates: compatible when they agree on every part both know; the date in the passage compared is the
+  one in the clause most like the claim's ("took effect" vs "was adopted");
+- polarity: a denial cue ("did not", "denied", "false", "no evidence") or an opposite word
+  ("accessible" for "blocked") on one side only turns a match into a refutation;
+- hedges and attribution ("reportedly", "according to") weaken the score and are named.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from claims.model import DateRef, Quantity, Stance
+from claims.slots import OPPOSITE, Measure, Sentence, Slot, TextSlots, passage_slots, words
+
+MIN_TOPIC = 0.3  # below this share of the claim's words a passage is not about the claim
+WORDS_SUPPORT = 0.6  # a claim with no numbers or dates is supported by a sentence saying this much
+LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
+                   "just over", "well over"})
+UPPER = frozenset({"less than", "fewer than", "up to", "at most", "as many as", "as much as",
+                   "under", "below", "just under", "only"})
+ROUGH = frozenset({"about", "around", "approximately", "roughly", "some", "an estimated",
+                   "close to", "nearly", "almost"})
+
+Relation = Literal["match", "conflict", "other-measure", "absent"]
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The stance of one passage, before it is numbered into an ``Assessment``."""
+
+    stance: Stance
+    score: float
+    relevance: float
+    reason: str
+    quote_start: int = 0
+    quote_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Aligned:
+    relation: Relation
+    claim: Slot
+    found: Slot | None = None
+
+
+def _significant(text: str) -> int:
+    digits = "".join(ch for ch in text.split(".")[0] if ch.isdigit()).rstrip("0")
+    return len(digits) or 1
+
+
+def interval(q: Quantity) -> tuple[float, float]:
+    """The values a quantity as written allows: "more than 200 million" is [200M, inf)."""
+    v = q.value
+    eps = 0.02 if _significant(q.text) <= 2 else 0.005
+    lo, hi = v * (1 - eps), v * (1 + eps)
+    qual = (q.qualifier or "").lower()
+    if q.unit == "rank" and q.text.lower().startswith("top"):
+        return 1.0, hi
+    if qual in LOWER:
+        return lo, math.inf
+    if qual in UPPER:
+        return 0.0, hi
+    if qual in {"nearly", "almost", "close to"}:
+        return v * 0.9, hi
+    if qual in ROUGH:
+        return v * 0.9, v * 1.1
+    return lo, hi
+
+
+def values_agree(a: Quantity, b: Quantity) -> bool:
+    (alo, ahi), (blo, bhi) = interval(a), interval(b)
+    return alo <= bhi and blo <= ahi
+
+
+def measures(a: Measure | None, b: Measure | None) -> Literal["same", "different", "unknown"]:
+    """Whether two numbers count the same thing: both-stated modifiers or kinds must agree."""
+    if a is None or b is None:
+        return "unknown"
+    if a.modifiers and b.modifiers and a.modifiers != b.modifiers:
+        return "different"
+    if a.head and b.head and a.head != b.head:
+        return "different"
+    if (a.modifiers and a.modifiers == b.modifiers) or (a.head and a.head == b.head):
+        return "same"
+    return "unknown"
+
+
+def dates_agree(a: DateRef, b: DateRef) -> bool:
+    """Partial dates agree when every part both of them give is the same."""
+    return all(x is None or y is None or x == y
+               for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day)))
+
+
+def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
+    assert c.quantity is not None
+    same_unit = [p for p in sentence.quantities
+                 if p.quantity is not None and p.quantity.unit == c.quantity.unit]
+    if not same_unit:
+        return _Aligned("absent", c)
+    ranked = sorted(same_unit, key=lambda p: -len(p.context & c.context))
+    verdicts = [(p, measures(c.measure, p.measure), values_agree(c.quantity, p.quantity))
+                for p in ranked if p.quantity is not None]
+    for p, rel, ok in verdicts:
+        if ok and rel != "different":
+            return _Aligned("match", c, p)
+    for p, rel, _ in verdicts:
+        if rel == "same":
+            return _Aligned("conflict", c, p)
+    for p, rel, _ in verdicts:
+        if rel == "unknown" and (p.context & c.context or cov >= 0.5):
+            return _Aligned("conflict", c, p)
+    for p, rel, _ in verdicts:
+        if rel == "different":
+            return _Aligned("other-measure", c, p)
+    return _Aligned("absent", c)
+
+
+def _align_date(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
+    assert c.date is not None
+    if not sentence.dates:
+        return _Aligned("absent", c)
+    best = max(len(p.context & c.context) for p in sentence.dates)
+    closest = [p for p in sentence.dates if len(p.context & c.context) == best]
+    for p in closest:
+        if p.date is not None and dates_agree(c.date, p.date):
+            return _Aligned("match", c, p)
+    if best >= 1 or cov >= 0.5:
+        return _Aligned("conflict", c, closest[0])
+    return _Aligned("absent", c)
+
+
+def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str] | None:
+    """A word of the claim whose opposite the sentence uses instead ("blocked" / "accessible")."""
+    for word in sorted(claim):
+        flipped = OPPOSITE.get(word)
+        if flipped and word not in sentence:
+            hit = sorted(flipped & sentence)
+            if hit:
+                return word, hit[0]
+    return None
+
+
+def _aliases(claim: TextSlots, passage: TextSlots) -> str:
+    """Names written differently on each side but meaning the same thing."""
+    seen = []
+    for written, canon in claim.entity_names:
+        for other, ocanon in passage.entity_names:
+            if ocanon.lower() == canon.lower() and other.lower() != written.lower():
+                seen.append(f"'{other}' is '{written}'")
+                break
+    return ("; " + ", ".join(dict.fromkeys(seen))) if seen else ""
+
+
+def _coverage(claim: frozenset[str], tokens: frozenset[str]) -> float:
+    return len(claim & tokens) / len(claim) if claim else 0.0
+
+
+def _sentence_judgement(
+    claim: TextSlots, c: Sentence, s: Sentence, pass_cov: float,
+) -> tuple[Stance, float, str, float]:
+    """(stance, score, reason, topic) for one sentence of a passage."""
+    cov = _coverage(c.tokens, s.tokens)
+    topic = max(cov, 0.85 * pass_cov, 0.6 * cov + 0.4 * pass_cov)
+    qs = [_align_quantity(q, s, cov) for q in c.quantities]
+    ds = [_align_date(d, s, cov) for d in c.dates]
+    hedge = 0.85 if s.hedge and s.hedge != c.hedge else 1.0
+    hedged = f"; hedged: '{s.hedge}'" if hedge < 1.0 else ""
+
+    conflicts = [a for a in qs + ds if a.relation == "conflict"]
+    if conflicts:
+        a = conflicts[0]
+        assert a.found is not None
+        kind = "number on the same measure" if a.claim.quantity else "date"
+        score = min(1.0, 0.55 + 0.45 * topic) * hedge
+        return "refutes", score, f"'{a.found.text}' contradicts '{a.claim.text}' ({kind}){hedged}", topic
+
+    matches = [a for a in qs + ds if a.relation == "match"]
+    neg_c, neg_s = c.negation is not None, s.negation is not None
+    flip = _opposite(c.tokens, s.tokens)
+    strong = cov >= 0.45 or (matches and topic >= 0.4)
+    if (neg_c != neg_s or flip) and strong:
+        score = min(1.0, 0.5 + 0.4 * topic) * hedge
+        if flip:
+            why = f"says '{flip[1]}' where the claim says '{flip[0]}'"
+        elif neg_s:
+            why = f"denies it: '{s.negation}'"
+        else:
+            why = f"states what the claim denies ('{c.negation}')"
+        return "refutes", score, why + hedged, topic
+
+    if c.quantities or c.dates:
+        wanted = len(qs) + len(ds)
+        q_ok = not qs or any(a.relation == "match" for a in qs)
+        if matches and q_ok and topic >= MIN_TOPIC:
+            share = len(matches) / wanted
+            score = min(1.0, 0.45 + 0.3 * topic + 0.25 * share) * hedge
+            said = "; ".join(f"'{a.found.text}' matches '{a.claim.text}'" for a in matches
+                             if a.found is not None)
+            return "supports", score, said + hedged, topic
+        other = [a for a in qs if a.relation == "other-measure"]
+        if other and other[0].found is not None and other[0].found.measure is not None:
+            a, found = other[0], other[0].found
+            assert a.claim.measure is not None and found.measure is not None
+            return "neutral", 0.3, (
+                f"'{found.text}' is a different measure ({found.measure.describe()}) from "
+                f"'{a.claim.text}' ({a.claim.measure.describe()})"
+            ), topic
+        missing = ", ".join(f"'{a.claim.text}'" for a in qs + ds if a.relation != "match")
+        return "neutral", 0.2, f"about the claim but gives nothing for {missing}", topic
+
+    if cov >= WORDS_SUPPORT:
+        score = min(1.0, 0.4 + 0.5 * cov) * hedge
+        shared = ", ".join(sorted(c.tokens & s.tokens)[:6])
+        return "supports", score, (
+            f"says the same: {len(c.tokens & s.tokens)} of {len(c.tokens)} key words ({shared})"
+            + hedged
+        ), topic
+    return "neutral", 0.2, (
+        f"related but does not say it ({len(c.tokens & s.tokens)} of {len(c.tokens)} key words)"
+    ), topic
+
+
+def judge(claim: TextSlots, passage: str) -> Judgement:
+    """The stance of ``passage`` on ``claim``, from its most decisive sentence."""
+    slots = passage_slots(passage)
+    c = claim.sentences[0]
+    pass_cov = _coverage(c.tokens, slots.tokens)
+    named = not claim.entities or bool(claim.entities & slots.entities) or any(
+        set(words(n)) <= slots.tokens for n in claim.entities
+    )
+    if not slots.sentences or not named or pass_cov < MIN_TOPIC * 0.85:
+        shared = len(c.tokens & slots.tokens)
+        why = "names none of the claim's entities" if not named else "not about the claim"
+        return Judgement("neutral", 0.0, round(pass_cov, 3),
+                         f"{why} ({shared} of {len(c.tokens)} key words)")
+    best: tuple[float, Stance, float, str, float, Sentence] | None = None
+    for s in slots.sentences:
+        stance, score, reason, topic = _sentence_judgement(claim, c, s, pass_cov)
+        if stance != "neutral" and topic < MIN_TOPIC:
+            stance, score, reason = "neutral", 0.1, f"too little about the claim: {reason}"
+        key = score if stance != "neutral" else topic - 1.0
+        if best is None or key > best[0]:
+            best = (key, stance, score, reason, topic, s)
+    assert best is not None
+    _, stance, score, reason, topic, s = best
+    if stance != "neutral":
+        reason += _aliases(claim, slots)
+    return Judgement(stance, round(score, 3), round(min(1.0, topic), 3), reason, s.start, s.end)
