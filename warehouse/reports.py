@@ -21,7 +21,7 @@ from claimtrack.errors import InputError
 from claimtrack.settings import ReviewSettings, Settings
 from warehouse.db import Connection, Warehouse
 
-CONTEXT_CHARS = 160  # article text shown either side of a claim's sentence
+CONTEXT_CHARS = 120  # article text shown either side of a claim's sentence
 
 
 @dataclass(frozen=True, slots=True)
