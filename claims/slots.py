@@ -10,7 +10,7 @@ in a batch the same passage is judged against many claims.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from claims.dates import find_date_spans
@@ -33,46 +33,58 @@ STOPWORDS = _set(
     "through against among per via said says say according reportedly one like thousand million "
     "billion trillion percent cent"
 )
-# Cues that turn a statement around. "not only" and "no longer" are handled apart.
+# Cues that turn a statement around. "false" counts only when it is said of a statement ("is false",
+# "false claims"), not of a thing ("false rumours").
 NEGATIONS = re.compile(
     r"\b(?:not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
-    r"haven't|hasn't|hadn't|don't|denied|denies|deny|denying|false|falsely|untrue|incorrect|"
-    r"inaccurate|debunked|myth|hoax|fabricated|baseless|unfounded|no evidence|rejected|refuted|"
-    r"dismissed)\b",
+    r"haven't|hasn't|hadn't|don't|denied|denies|deny|denying|debunked|myth|hoax|no evidence|"
+    r"rejected|refuted|dismissed|falsely|false claims?|"
+    r"(?:is|are|was|were|be|been|proved|proven)\s+(?:to be\s+)?(?:completely\s+|entirely\s+|totally\s+)?"
+    r"(?:false|untrue|incorrect|inaccurate|wrong|fabricated|baseless|unfounded))\b",
     re.IGNORECASE,
 )
+_DENIALS = frozenset({"denied", "denies", "deny", "denying", "rejected", "refuted", "dismissed",
+                      "debunked", "falsely"})
 _NOT_NEGATION = re.compile(r"\b(?:not only|no doubt|no wonder|nothing but|not just)\b", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[,;:()\u2014]|\b(?:that|which|who|whom|whose|if|unless|because|"
+                           r"although|though|while|whereas|despite)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:()\u2014]|\b(?:but|although|though|while|whereas|despite|because)\b",
+                         re.IGNORECASE)
 HEDGES = re.compile(
     r"\b(?:reportedly|allegedly|purportedly|supposedly|rumou?red|is said to|are said to|"
     r"was said to|believed to|appears? to|may have|might have|could have|unconfirmed|claimed|"
     r"claims that|according to)\b",
     re.IGNORECASE,
 )
-# Pairs of words whose swap turns a statement around ("blocked" vs "accessible").
-_OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
-    (frozenset({"block", "ban", "bann", "censor", "restrict"}),
-     frozenset({"accessible", "available", "unblock", "unrestrict", "allow", "lift"})),
-    (frozenset({"massive", "huge", "heavy", "record", "hefty", "enormous"}),
-     frozenset({"small", "modest", "minor", "tiny", "token", "paltry", "negligible", "light"})),
-    (frozenset({"increase", "rise", "grow", "gain", "up"}),
-     frozenset({"decrease", "fall", "drop", "decline", "shrink", "down"})),
-    (frozenset({"adopt", "pass", "approv", "approve"}), frozenset({"reject", "veto", "withdraw"})),
-    (frozenset({"legal", "lawful"}), frozenset({"illegal", "unlawful"})),
-    (frozenset({"win", "won"}), frozenset({"lose", "lost"})),
-    (frozenset({"open", "launch"}), frozenset({"close", "shut"})),
-    (frozenset({"require", "mandate", "force", "oblige"}), frozenset({"optional", "voluntary"})),
+# Words whose swap turns a statement around ("blocked" vs "accessible"); matched on stems.
+_OPPOSITES: tuple[tuple[str, str], ...] = (
+    ("block ban banned censor restrict blocked censored restricted",
+     "accessible available unblocked unrestricted allowed lifted"),
+    ("massive huge heavy record hefty enormous",
+     "small modest minor tiny token paltry negligible light"),
+    ("increase increased rise rose risen grow grew grown gain gained up",
+     "decrease decreased fall fell fallen drop dropped decline declined shrink shrank down"),
+    ("adopt adopted approve approved", "reject rejected veto vetoed withdrawn"),
+    ("legal lawful", "illegal unlawful"),
+    ("win won", "lose lost"),
+    ("open opened launch launched", "close closed shut"),
+    ("require required mandatory", "optional voluntary"),
 )
-OPPOSITE: dict[str, frozenset[str]] = {}
-for _a, _b in _OPPOSITES:
-    for _w in _a:
-        OPPOSITE[_w] = _b
-    for _w in _b:
-        OPPOSITE[_w] = _a
-
 # Words that tell one measure of a thing from another: registered accounts are not daily users.
 MEASURE_MODIFIERS = _set(
     "daily monthly weekly annual yearly quarterly registered active peak total cumulative unique "
-    "paying concurrent new average maximum minimum"
+    "paying concurrent new average maximum minimum mobile urban rural online domestic overseas "
+    "international global"
+)
+# Verbs right before a number that say what it counts: vehicles delivered are not vehicles produced.
+MEASURE_VERBS = _set(
+    "deliver produc sold sell ship export import rais earn spent spend invest download install lost "
+    "los hir laid borrow paid pai receiv collect"
+)
+# A number right after these words names a thing ("Article 68"), it does not count anything.
+IDENTIFIER_WORDS = _set(  # stems
+    "articl art section chapter paragraph claus rul no number rout room flight model version pag "
+    "item point"
 )
 _MEASURE_HEADS: dict[str, str] = {
     "user": "people", "account": "people", "player": "people", "subscriber": "people",
@@ -155,11 +167,42 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def negation_cue(text: str) -> str | None:
-    """The first word that denies the statement, if any ("did not", "denied", "no evidence")."""
-    cleaned = _NOT_NEGATION.sub(" ", text)
-    m = NEGATIONS.search(cleaned)
-    return m.group(0) if m else None
+def _opposites() -> dict[str, frozenset[str]]:
+    table: dict[str, frozenset[str]] = {}
+    for one, other in _OPPOSITES:
+        a, b = frozenset(map(stem, one.split())), frozenset(map(stem, other.split()))
+        table.update(dict.fromkeys(a, b))
+        table.update(dict.fromkeys(b, a))
+    return table
+
+
+OPPOSITE: dict[str, frozenset[str]] = _opposites()
+
+
+@dataclass(frozen=True, slots=True)
+class Negation:
+    """A denial cue and the words of the clause it denies."""
+
+    cue: str
+    scope: frozenset[str]
+
+
+def negations(text: str) -> tuple[Negation, ...]:
+    """Denial cues with their clause: "operators that do not stop ..." denies "stop", not the
+    sentence; "denied that X" denies X."""
+    cleaned = _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), text)
+    out = []
+    for m in NEGATIONS.finditer(cleaned):
+        starts = [b.end() for b in _CLAUSE_START.finditer(cleaned, 0, m.start())]
+        lo = starts[-1] if starts else 0
+        rest = cleaned[m.end():]
+        if m.group(0).lower() in _DENIALS:
+            rest = re.split(r"[;:()]", rest)[0]
+        else:
+            stop = _CLAUSE_END.search(rest)
+            rest = rest[: stop.start()] if stop else rest
+        out.append(Negation(m.group(0).lower(), frozenset(words(cleaned[lo:m.start()] + " " + rest))))
+    return tuple(out)
 
 
 def hedge_cue(text: str) -> str | None:
@@ -169,17 +212,15 @@ def hedge_cue(text: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """What a number counts: the distinguishing modifiers and the kind of thing."""
+    """What a number counts: the distinguishing modifiers, the kind of thing and its own words."""
 
     modifiers: frozenset[str]
     head: str | None
-
-    @property
-    def known(self) -> bool:
-        return bool(self.modifiers) or self.head is not None
+    words: frozenset[str] = frozenset()
 
     def describe(self) -> str:
-        return " ".join(sorted(self.modifiers) + ([self.head] if self.head else [])) or "unstated"
+        shown = sorted(self.modifiers) + ([self.head] if self.head else [])
+        return " ".join(shown) or " ".join(sorted(self.words)) or "unstated"
 
 
 def measure_of(phrase: str) -> Measure:
@@ -197,7 +238,7 @@ def measure_of(phrase: str) -> Measure:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One quantity or date with its span and the words around it (its clause)."""
+    """One quantity or date with its span and the event words of its clause (names left out)."""
 
     start: int
     end: int
@@ -217,7 +258,7 @@ class Sentence:
     entities: frozenset[str]  # canonical names, lower case
     quantities: tuple[Slot, ...]
     dates: tuple[Slot, ...]
-    negation: str | None
+    negations: tuple[Negation, ...]
     hedge: str | None
 
 
@@ -228,63 +269,87 @@ class TextSlots:
     text: str
     sentences: tuple[Sentence, ...]
     tokens: frozenset[str]
-    entities: frozenset[str]
+    entities: frozenset[str]  # canonical names, lower case
+    key_entities: frozenset[str]  # the typed ones (organisations, people, places, laws, products)
     entity_names: tuple[tuple[str, str], ...]  # (as written, canonical) in reading order
 
 
-def _context(text: str, start: int, end: int) -> frozenset[str]:
-    """The content words in the clause around a span: a few before it, fewer after it."""
-    before = words(re.split(r"[;:()]|\band\b|,\s(?:and|but|while|which)\b", text[max(0, start - 70):start])[-1])
+def _context(text: str, start: int, end: int, names: frozenset[str]) -> frozenset[str]:
+    """The event words in the clause around a span: a few before it, fewer after it."""
+    before = words(re.split(r"[;:()]|\band\b|,\s(?:and|but|while|which)\b",
+                            text[max(0, start - 70):start])[-1])
     after = words(re.split(r"[;:(),.]", text[end:end + 40])[0])
-    return frozenset(before[-5:] + after[:3])
+    return frozenset(before[-5:] + after[:3]) - names
 
 
 def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
-    """The measure of a quantity: its own measure words, else the words just after and before."""
-    m = measure_of(q.measure or "")
-    if m.modifiers and m.head:
-        return m
+    """The measure of a quantity: its own words, else the words just after and before it, and the
+    verb that counts it ("delivered 1.31 million vehicles")."""
+    own = measure_of(q.measure or "")
     after = measure_of(text[end:end + 40].split(".")[0])
-    before = measure_of(text[max(0, start - 40):start])
-    mods = m.modifiers or after.modifiers or before.modifiers
-    return Measure(mods, m.head or after.head or before.head)
+    near = _WORD.findall(re.split(r"[;:(),.]", text[max(0, start - 40):start])[-1])[-3:]
+    before = measure_of(" ".join(near))
+    verbs = {w for w in map(stem, near) if w in MEASURE_VERBS}
+    own_words = frozenset(words(q.measure or ""))
+    mods = (own.modifiers or after.modifiers or before.modifiers) | verbs
+    head = own.head if own_words else (after.head or before.head)
+    return Measure(frozenset(mods), head, own_words)
+
+
+def _is_identifier(text: str, start: int) -> bool:
+    before = _WORD.findall(text[max(0, start - 12):start])
+    return bool(before) and stem(before[-1]) in IDENTIFIER_WORDS
 
 
 def _sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
     ents = find_entity_spans(part)
+    names = frozenset(w for _, _, ent in ents for w in words(ent.text) + words(ent.canonical))
     qs = tuple(
-        Slot(start + s, start + e, q.text or part[s:e], _context(part, s, e), quantity=q,
+        Slot(start + s, start + e, q.text or part[s:e], _context(part, s, e, names), quantity=q,
              measure=_measure_text(part, s, e, q))
         for s, e, q in find_quantity_spans(part)
+        if not _is_identifier(part, s)
     )
     ds = tuple(
-        Slot(start + s, start + e, part[s:e], _context(part, s, e), date=d)
+        Slot(start + s, start + e, part[s:e], _context(part, s, e, names), date=d)
         for s, e, d in find_date_spans(part)
     )
-    tokens = set(words(part))
+    # a name counts under every alias: "Wangzhe Rongyao" brings the words of "Honor of Kings"
+    tokens = set(words(part)) | {w for _, _, ent in ents for w in words(ent.canonical)}
     return Sentence(
         start, end, part, frozenset(tokens), frozenset(ent.canonical.lower() for _, _, ent in ents),
-        qs, ds, negation_cue(part), hedge_cue(part),
+        qs, ds, negations(part), hedge_cue(part),
     )
 
 
-def _slots(text: str) -> TextSlots:
-    sentences = tuple(_sentence(text, s, e) for s, e in sentence_spans(text))
-    names = tuple((ent.text, ent.canonical) for _, _, ent in find_entity_spans(text))
-    tokens = frozenset().union(*(s.tokens for s in sentences)) if sentences else frozenset()
-    entities = frozenset(c.lower() for _, c in names)
-    return TextSlots(text, sentences, tokens, entities, names)
+def _names(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[str]]:
+    found = find_entity_spans(text)
+    names = tuple((ent.text, ent.canonical) for _, _, ent in found)
+    every = frozenset(ent.canonical.lower() for _, _, ent in found)
+    typed = frozenset(ent.canonical.lower() for _, _, ent in found if ent.type != "other")
+    return names, every, typed
 
 
 @lru_cache(maxsize=65536)
 def passage_slots(text: str) -> TextSlots:
     """Slots of a passage, cached: a batch judges the same passage against many claims."""
-    return _slots(text)
+    sentences = tuple(_sentence(text, s, e) for s, e in sentence_spans(text))
+    names, every, typed = _names(text)
+    tokens = frozenset().union(*(s.tokens for s in sentences)) if sentences else frozenset()
+    return TextSlots(text, sentences, tokens, every, typed, names)
 
 
 def claim_slots(text: str) -> TextSlots:
-    """Slots of a claim, read as one sentence (a claim is one statement)."""
+    """Slots of a claim, read as one sentence: its dates and numbers belong to the whole claim, so
+    their context is every event word of it."""
     sentence = _sentence(text, 0, len(text))
-    names = tuple((ent.text, ent.canonical) for _, _, ent in find_entity_spans(text))
-    return TextSlots(text, (sentence,), sentence.tokens, sentence.entities, names)
+    names, every, typed = _names(text)
+    name_words = frozenset(w for n in names for w in words(n[0]) + words(n[1]))
+    events = sentence.tokens - name_words
+    sentence = replace(
+        sentence,
+        quantities=tuple(replace(q, context=events) for q in sentence.quantities),
+        dates=tuple(replace(d, context=events) for d in sentence.dates),
+    )
+    return TextSlots(text, (sentence,), sentence.tokens, every, typed, names)

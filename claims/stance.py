@@ -24,7 +24,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from claims.model import DateRef, Quantity, Stance
-from claims.slots import OPPOSITE, Measure, Sentence, Slot, TextSlots, passage_slots, words
+from claims.slots import (
+    OPPOSITE,
+    Measure,
+    Negation,
+    Sentence,
+    Slot,
+    TextSlots,
+    passage_slots,
+    words,
+)
 
 MIN_TOPIC = 0.3  # below this share of the claim's words a passage is not about the claim
 WORDS_SUPPORT = 0.6  # a claim with no numbers or dates is supported by a sentence saying this much
@@ -34,6 +43,8 @@ UPPER = frozenset({"less than", "fewer than", "up to", "at most", "as many as", 
                    "under", "below", "just under", "only"})
 ROUGH = frozenset({"about", "around", "approximately", "roughly", "some", "an estimated",
                    "close to", "nearly", "almost"})
+
+CAP_WORDS = frozenset({"reach", "maximum", "max", "cap", "ceil", "highest", "limit"})
 
 Relation = Literal["match", "conflict", "other-measure", "absent"]
 
@@ -81,20 +92,42 @@ def interval(q: Quantity) -> tuple[float, float]:
     return lo, hi
 
 
-def values_agree(a: Quantity, b: Quantity) -> bool:
+def values_agree(a: Quantity, b: Quantity, *, caps: bool = False) -> bool:
+    """Whether two written quantities can both be true. ``caps``: both state a ceiling ("fines
+    can reach 500,000" and "fines of up to 1 million"), so the ceilings themselves must agree."""
+    if caps:
+        rough = {(a.qualifier or "").lower(), (b.qualifier or "").lower()} & ROUGH
+        tol = 0.1 if rough else 0.02
+        return abs(a.value - b.value) <= tol * max(abs(a.value), abs(b.value))
     (alo, ahi), (blo, bhi) = interval(a), interval(b)
     return alo <= bhi and blo <= ahi
 
 
-def measures(a: Measure | None, b: Measure | None) -> Literal["same", "different", "unknown"]:
-    """Whether two numbers count the same thing: both-stated modifiers or kinds must agree."""
+def is_cap(slot: Slot) -> bool:
+    """A quantity stated as a ceiling: "up to", or next to "maximum", "cap", "can reach"."""
+    q = slot.quantity
+    if q is None:
+        return False
+    return (q.qualifier or "").lower() in UPPER - {"only"} or bool(slot.context & CAP_WORDS)
+
+
+def measures(
+    a: Measure | None, b: Measure | None
+) -> Literal["same", "partial", "different", "unknown"]:
+    """Whether two numbers count the same thing. Modifiers stated on both sides must agree; stated
+    on one side only ("users" vs "mobile users") the measures may be the same, or one may hold the
+    other: an agreeing number still matches, a different one refutes nothing."""
     if a is None or b is None:
         return "unknown"
-    if a.modifiers and b.modifiers and a.modifiers != b.modifiers:
+    if a.words and b.words and not a.words & b.words and not (a.head and a.head == b.head):
+        return "different"  # "45 billion messages" is not "1 billion monthly active users"
+    if a.modifiers != b.modifiers and a.modifiers and b.modifiers:
         return "different"
     if a.head and b.head and a.head != b.head:
         return "different"
-    if (a.modifiers and a.modifiers == b.modifiers) or (a.head and a.head == b.head):
+    if a.modifiers != b.modifiers:
+        return "partial"
+    if a.modifiers or (a.head and a.head == b.head):
         return "same"
     return "unknown"
 
@@ -112,7 +145,8 @@ def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
     if not same_unit:
         return _Aligned("absent", c)
     ranked = sorted(same_unit, key=lambda p: -len(p.context & c.context))
-    verdicts = [(p, measures(c.measure, p.measure), values_agree(c.quantity, p.quantity))
+    verdicts = [(p, measures(c.measure, p.measure),
+                 values_agree(c.quantity, p.quantity, caps=is_cap(c) and is_cap(p)))
                 for p in ranked if p.quantity is not None]
     for p, rel, ok in verdicts:
         if ok and rel != "different":
@@ -124,21 +158,27 @@ def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
         if rel == "unknown" and (p.context & c.context or cov >= 0.5):
             return _Aligned("conflict", c, p)
     for p, rel, _ in verdicts:
-        if rel == "different":
+        if rel in ("different", "partial"):
             return _Aligned("other-measure", c, p)
     return _Aligned("absent", c)
 
 
 def _align_date(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
+    """The claim's date against the passage date whose clause is most like the claim; a different
+    date counts against the claim only when that clause says what the claim says."""
     assert c.date is not None
     if not sentence.dates:
         return _Aligned("absent", c)
-    best = max(len(p.context & c.context) for p in sentence.dates)
-    closest = [p for p in sentence.dates if len(p.context & c.context) == best]
+
+    def share(p: Slot) -> float:
+        return len(p.context & c.context) / len(p.context) if p.context else 0.0
+
+    best = max(share(p) for p in sentence.dates)
+    closest = [p for p in sentence.dates if share(p) == best]
     for p in closest:
         if p.date is not None and dates_agree(c.date, p.date):
             return _Aligned("match", c, p)
-    if best >= 1 or cov >= 0.5:
+    if best >= 0.5 or cov >= 0.6:
         return _Aligned("conflict", c, closest[0])
     return _Aligned("absent", c)
 
@@ -151,6 +191,16 @@ def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str
             hit = sorted(flipped & sentence)
             if hit:
                 return word, hit[0]
+    return None
+
+
+def _denial(claim: frozenset[str], found: tuple[Negation, ...]) -> Negation | None:
+    """A denial in the sentence whose clause is about the claim (two of its words, or one of a
+    short claim), not one in a side clause ("operators that do not stop ...")."""
+    need = 1 if len(claim) <= 3 else 2
+    for n in found:
+        if len(n.scope & claim) >= need:
+            return n
     return None
 
 
@@ -189,17 +239,18 @@ def _sentence_judgement(
         return "refutes", score, f"'{a.found.text}' contradicts '{a.claim.text}' ({kind}){hedged}", topic
 
     matches = [a for a in qs + ds if a.relation == "match"]
-    neg_c, neg_s = c.negation is not None, s.negation is not None
+    denial = _denial(c.tokens, s.negations)
+    neg_c, neg_s = bool(c.negations), denial is not None
     flip = _opposite(c.tokens, s.tokens)
     strong = cov >= 0.45 or (matches and topic >= 0.4)
     if (neg_c != neg_s or flip) and strong:
         score = min(1.0, 0.5 + 0.4 * topic) * hedge
         if flip:
             why = f"says '{flip[1]}' where the claim says '{flip[0]}'"
-        elif neg_s:
-            why = f"denies it: '{s.negation}'"
+        elif denial is not None:
+            why = f"denies it: '{denial.cue}'"
         else:
-            why = f"states what the claim denies ('{c.negation}')"
+            why = f"states what the claim denies ('{c.negations[0].cue}')"
         return "refutes", score, why + hedged, topic
 
     if c.quantities or c.dates:
@@ -239,8 +290,8 @@ def judge(claim: TextSlots, passage: str) -> Judgement:
     slots = passage_slots(passage)
     c = claim.sentences[0]
     pass_cov = _coverage(c.tokens, slots.tokens)
-    named = not claim.entities or bool(claim.entities & slots.entities) or any(
-        set(words(n)) <= slots.tokens for n in claim.entities
+    named = not claim.key_entities or bool(claim.key_entities & slots.entities) or any(
+        set(words(n)) <= slots.tokens for n in claim.key_entities
     )
     if not slots.sentences or not named or pass_cov < MIN_TOPIC * 0.85:
         shared = len(c.tokens & slots.tokens)
