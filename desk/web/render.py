@@ -1,0 +1,57 @@
+"""Jinja2 with autoescape always on, and the few filters the templates need.
+
+``safe_url`` is the one guard autoescape cannot give: an escaped ``javascript:`` URL is still a
+script when clicked, so only http(s) URLs become links; anything else is shown as text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "review"
+
+
+def safe_url(value: object) -> str:
+    """The URL if it is http(s) (so it may be a link), else an empty string."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return value.strip() if scheme in {"http", "https"} else ""
+
+
+def when(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return "" if value is None else str(value)
+
+
+def pct(value: object) -> str:
+    return f"{float(value) * 100:.0f}%" if isinstance(value, int | float) else "–"
+
+
+def query(params: dict[str, Any], **changes: Any) -> str:
+    """A query string from the current filters with some changed; empty values dropped."""
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items()
+                      if v not in (None, "") and not (k == "page" and v == 1)})
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(safe_url=safe_url, when=when, pct=pct)
+    env.globals.update(query=query)
+    return env
