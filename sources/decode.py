@@ -4,7 +4,8 @@ Servers often send ``charset=iso-8859-1`` (a framework default) for UTF-8 pages,
 ``charset=utf-8`` for old windows-1252 pages. Order of trust, strongest first: a byte-order mark;
 valid non-ASCII UTF-8 (random legacy bytes almost never validate as UTF-8); a ``<meta charset>``
 in the first 4 KB and the header's charset, each only if the body decodes strictly with it;
-then charset-normalizer's guess; last resort UTF-8 with replacement characters.
+then charset-normalizer's guess; then windows-1252, the web's legacy default; last resort
+UTF-8 with replacement characters.
 """
 
 from __future__ import annotations
@@ -75,9 +76,12 @@ def detect_encoding(body: bytes, content_type_header: str | None = None) -> str:
         return "utf-8"
     best = from_bytes(body[:_SNIFF]).best()
     guess = best.encoding if best is not None else None
+    if guess and guess.startswith(("utf_16", "utf_32")) and b"\x00" not in body[:_SNIFF]:
+        guess = None  # BOM-less UTF-16 text has NUL bytes; without them it is a bad guess
     if guess and _decodes(body, guess):
         return guess
-    return "utf-8"
+    # Not UTF-8 and no usable label: windows-1252 is the web's legacy default (WHATWG).
+    return "cp1252" if _decodes(body, "cp1252") else "utf-8"
 
 
 def decode_body(body: bytes, content_type_header: str | None = None) -> str:

@@ -49,11 +49,12 @@ class Request:
 
 def _zeros_compressed(kind: str) -> bytes:
     """``BOMB_SIZE`` zero bytes, compressed, built in slices so building it stays small."""
-    if kind == "br":
-        # brotli encodes long runs very compactly even at low quality
-        return brotli.compress(b"\0" * (16 * 1024 * 1024), quality=5) * 1  # 16 MB is plenty
-    obj = zlib.compressobj(9, zlib.DEFLATED, 31 if kind == "gzip" else 15)
     block = b"\0" * (1024 * 1024)
+    if kind == "br":
+        comp = brotli.Compressor(quality=1)
+        chunks = [comp.process(block) for _ in range(BOMB_SIZE // len(block))]
+        return b"".join([*chunks, comp.finish()])
+    obj = zlib.compressobj(9, zlib.DEFLATED, 31 if kind == "gzip" else 15)
     parts = [obj.compress(block) for _ in range(BOMB_SIZE // len(block))]
     parts.append(obj.flush())
     return b"".join(parts)
@@ -139,6 +140,8 @@ class FaultServer:
         self.active = 0
         self.max_active = 0
         self.flaky: dict[str, int] = {}
+        self.robots_status = 200  # 404: no robots.txt (allow all); 5xx: unreachable (disallow all)
+        self.robots_body = ROBOTS
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
@@ -164,6 +167,7 @@ class FaultServer:
 
     def _serve(self) -> None:
         loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
         self._loop = loop
         self._server = loop.run_until_complete(
             asyncio.start_server(self._accept, "127.0.0.1", 0, limit=256 * 1024)
@@ -173,11 +177,13 @@ class FaultServer:
         try:
             loop.run_forever()
         finally:
+            self._server.close()
             for task in list(self._tasks):
                 task.cancel()
             loop.run_until_complete(asyncio.gather(*self._tasks, return_exceptions=True))
-            self._server.close()
             loop.run_until_complete(self._server.wait_closed())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            asyncio.set_event_loop(None)
             loop.close()
 
     @property
@@ -234,7 +240,8 @@ class FaultServer:
         path = req.path
         q = {k: v[0] for k, v in req.query.items()}
         if path == "/robots.txt":
-            await respond(w, "200 OK", ROBOTS, {"Content-Type": "text/plain"})
+            status = f"{self.robots_status} Robots"
+            await respond(w, status, self.robots_body, {"Content-Type": "text/plain"})
         elif path in ("/ok", "/private/secret") or path.startswith("/page/"):
             delay = float(q.get("delay", "0"))
             if delay:
