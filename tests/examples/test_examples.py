@@ -235,6 +235,23 @@ def test_verify_corpus_pages_parse_and_each_is_used() -> None:
         assert page.name in used, f"{page.name} has no claim"
 
 
+@pytest.mark.skipif(not VERIFY_CLAIMS.is_file(), reason="verify corpus not written yet")
+def test_verify_claims_pair_up_and_match_their_pages() -> None:
+    """Each refuted claim is a supported claim with one number or word changed; the page states
+    the supported version's numbers and not the refuted one's."""
+    rows = load_claims()
+    supported = {r["page"]: str(r["claim"]) for r in rows if r["expected"] == "supported"}
+    refuted = {r["page"]: str(r["claim"]) for r in rows if r["expected"] == "refuted"}
+    assert supported.keys() == refuted.keys()
+    for page, claim in supported.items():
+        text = parse(VERIFY_CORPUS_DIR / str(page)).plain
+        for number in re.findall(r"\d[\d,.]*\d|\d", claim):
+            assert number in text, (page, number)
+        changed = [(a, b) for a, b in zip(claim.split(), refuted[page].split(), strict=True) if a != b]
+        assert len(changed) == 1, (claim, refuted[page])
+        assert changed[0][1].strip("$.,") not in text, (page, changed)
+
+
 # --- the server ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
