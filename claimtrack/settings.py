@@ -50,6 +50,7 @@ class ProviderSettings:
     searxng_url: str = ""
     factcheck_url: str = "https://factchecktools.googleapis.com/v1alpha1/claims:search"
     factcheck_api_key: str = ""
+    timeout: float = 10.0  # seconds per provider request
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,17 @@
 from sources.addresses import check_url as check_url
 from sources.decode import decode_body as decode_body
 from sources.decode import detect_encoding as detect_encoding
+from sources.discover import discover as discover
+from sources.extract import extract_document as extract_document
 from sources.fetch import Fetcher as Fetcher
 from sources.fetch import fetch_urls as fetch_urls
+from sources.files import corpus_files as corpus_files
+from sources.ingest import read_article as read_article
+from sources.passages import split_passages as split_passages
+from sources.providers import build_providers as build_providers
+from sources.queries import queries_for as queries_for
 from sources.snapshots import load_snapshot as load_snapshot
 from sources.snapshots import save_snapshot as save_snapshot
+from sources.urls import canonical_url as canonical_url
+from sources.urls import domain_of as domain_of
+from sources.urls import source_id as source_id

@@ -102,3 +102,4 @@ class Article:
     published: str | None = None  # ISO date, or None when unknown
     source_path: str | None = None
     links: tuple[Link, ...] = ()
+    language: str | None = None  # ISO 639-1 guess; the flow records a reason when not "en"

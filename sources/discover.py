@@ -1,0 +1,83 @@
+"""Discovery: a claim's queries through every provider, fused into one ranked candidate list.
+
+Each provider ranks on its own scale, so ranks are fused, not scores: reciprocal-rank fusion
+(Cormack et al., SIGIR 2009) gives each candidate ``sum(1 / (k + rank))`` over every (provider,
+query) list it appears in, which rewards URLs that several providers or queries agree on.
+Duplicates are merged by canonical URL; the merged candidate keeps the provider and query that
+ranked it best, its final position as ``rank``, and any ClaimReview or text one of them had.
+A provider that fails is recorded and skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from claims.model import Claim
+from claimtrack.errors import ProviderError
+from sources.model import Candidate
+from sources.providers.base import Provider
+from sources.queries import queries_for
+from sources.urls import canonical_url
+
+RRF_K = 60
+log = logging.getLogger(__name__)
+
+
+def discover(
+    claim: Claim,
+    providers: Sequence[Provider],
+    *,
+    per_claim: int = 5,
+    queries: Sequence[str] | None = None,
+    errors: list[str] | None = None,
+) -> list[Candidate]:
+    """Up to ``per_claim`` candidates for ``claim``, best first, one per canonical URL."""
+    asked = list(queries) if queries is not None else queries_for(claim)
+    lists: list[list[Candidate]] = []
+    for provider in providers:
+        for query in asked:
+            try:
+                lists.append(provider.search(query, per_claim))
+            except ProviderError as exc:
+                log.warning("provider %s failed for %r: %s", provider.name, query, exc)
+                if errors is not None:
+                    errors.append(str(exc))
+                break  # the next query would most likely fail the same way
+    return fuse(lists, per_claim)
+
+
+def fuse(lists: Sequence[Sequence[Candidate]], limit: int) -> list[Candidate]:
+    """Reciprocal-rank fusion of ranked lists, merged by canonical URL."""
+    score: dict[str, float] = {}
+    best: dict[str, tuple[float, Candidate]] = {}
+    extras: dict[str, Candidate] = {}
+    order: dict[str, int] = {}
+    for candidates in lists:
+        for position, candidate in enumerate(candidates, start=1):
+            if not candidate.url:
+                continue
+            key = canonical_url(candidate.url)
+            contribution = 1.0 / (RRF_K + (candidate.rank or position))
+            score[key] = score.get(key, 0.0) + contribution
+            order.setdefault(key, len(order))
+            if key not in best or contribution > best[key][0]:
+                best[key] = (contribution, candidate)
+            held = extras.get(key)
+            if held is None or (held.claim_review is None and candidate.claim_review) or (
+                held.text is None and candidate.text is not None
+            ):
+                extras[key] = candidate
+    ranked = sorted(score, key=lambda k: (-score[k], order[k]))[:limit]
+    out = []
+    for rank, key in enumerate(ranked, start=1):
+        top = best[key][1]
+        extra = extras[key]
+        out.append(replace(
+            top, rank=rank,
+            claim_review=top.claim_review or extra.claim_review,
+            text=top.text if top.text is not None else extra.text,
+            title=top.title or extra.title, snippet=top.snippet or extra.snippet,
+        ))
+    return out

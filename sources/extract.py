@@ -1,0 +1,291 @@
+"""Reading a page: main text, metadata, links and JSON-LD out of raw HTML (pure, no network).
+
+trafilatura finds the main text; when it finds nothing (or much less than the page's own
+``articleBody``) a block-level fallback reads the paragraphs left after dropping navigation and
+boilerplate. Metadata comes from the page's own declarations first (Open Graph / ``article:*``
+meta, ``<link rel=canonical>``, JSON-LD) and from htmldate (via trafilatura's stack) last.
+Whatever the input (binary, broken, huge, deeply nested), this returns a ``Document`` or
+``None`` for "nothing to read", never an exception: one bad page must not stop a run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime
+from typing import Any
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from sources import jsonld
+from sources.language import guess_language
+from sources.model import Document, Link
+from sources.text import decode_bytes, normalize_text
+from sources.urls import canonical_url, resolve
+
+MAX_CHARS = 5_000_000  # beyond this a "page" is a dump; read its head
+MAX_LINKS = 500
+MAX_TEXT = 1_000_000  # main text beyond this is cut at a line end (passages stay bounded)
+MAX_ELEMENTS = 60_000  # trafilatura takes ~40 us per element; past this only the fallback reads
+_HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|p|div|article|title|meta|br|span|a)\b", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_SPACE = re.compile(r"\s+")
+_BOILERPLATE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+                "template", "svg", "iframe", "button", "select", "menu")
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd",
+           "dt", "figcaption")
+_DATE_META = (
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "publish_date", "date", "dc.date.issued", "dc.date", "dcterms.created",
+    "sailthru.date", "parsely-pub-date", "citation_publication_date",
+)
+_AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author",
+                "citation_author")
+_NOISY_CLASS = re.compile(
+    r"\b(?:nav|menu|footer|sidebar|cookie|banner|share|social|related|comment|advert|promo|"
+    r"newsletter|subscribe|breadcrumb)", re.I)
+
+log = logging.getLogger(__name__)
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)  # their warnings are our "None"
+
+
+def extract_document(html: str | bytes, url: str | None = None) -> Document | None:
+    """The readable content of a page, or None when there is nothing to read."""
+    text = decode_bytes(html) if isinstance(html, bytes) else html
+    if text is None:
+        return None
+    text = text[:MAX_CHARS].replace("\x00", "")
+    if not text.strip():
+        return None
+    if not _HTML_HINT.search(text[:5000]):
+        return plain_document(text, url)
+    tree = _parse(text)
+    if tree is None:
+        return None
+    objects = _jsonld(tree)
+    meta = _meta(tree)
+    title = _title(tree, meta, objects)
+    published = _published(tree, meta, objects)
+    lang = (tree.get("lang") or meta.get("og:locale") or "").strip().lower()[:2] or None
+    main = _cap(_main_text(text, tree, url, objects))  # the fallback prunes the tree: meta first
+    if not main:
+        return None
+    return Document(
+        text=main,
+        title=title,
+        url=url,
+        canonical_url=_canonical(tree, meta, url),
+        published=published,
+        author=_author(meta, objects),
+        language=guess_language(main) or lang,
+        links=_links(tree, url, main),
+        jsonld=tuple(objects),
+        claim_reviews=tuple(jsonld.claim_reviews(objects)),
+    )
+
+
+def plain_document(text: str, url: str | None = None) -> Document | None:
+    """A text page: the text itself; its first short line is the title."""
+    body = normalize_text(text)
+    if not body:
+        return None
+    first = body.split("\n", 1)[0].strip().lstrip("#").strip()
+    title = first if 0 < len(first) <= 150 and "\n" in body else None
+    return Document(text=body, title=title, url=url,
+                    canonical_url=canonical_url(url) if url else None,
+                    language=guess_language(body))
+
+
+def _parse(text: str) -> Any:
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True,
+                                    huge_tree=True)
+    try:
+        root = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def _jsonld(tree: Any) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        objects.extend(jsonld.parse_block(script.text or ""))
+    return objects[: jsonld.MAX_OBJECTS]
+
+
+def _meta(tree: Any) -> dict[str, str]:
+    """``<meta>`` by property/name/itemprop, lowercased keys, first value wins."""
+    found: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = (el.get("content") or "").strip()
+        if key and value:
+            found.setdefault(key, value)
+    return found
+
+
+def _main_text(text: str, tree: Any, url: str | None, objects: list[dict[str, Any]]) -> str:
+    oversized = sum(1 for _ in tree.iter()) > MAX_ELEMENTS
+    main = "" if oversized else _trafilatura(text, url)
+    body = normalize_text(jsonld.first_field(objects, "articleBody") or "")
+    if body and len(main) < 0.5 * len(body):
+        return body
+    if main:
+        return main
+    return _fallback(tree) or body
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_TEXT:
+        return text
+    cut = text.rfind("\n", 0, MAX_TEXT)
+    return text[: cut if cut > 0 else MAX_TEXT].rstrip()
+
+
+def _trafilatura(text: str, url: str | None) -> str:
+    try:
+        out = trafilatura.extract(text, url=url, include_comments=False, include_tables=True,
+                                  output_format="txt", with_metadata=False)
+    except Exception as exc:  # a parser bug on a hostile page must not stop the run
+        log.debug("trafilatura failed on %s: %s", url, exc)
+        return ""
+    return normalize_text(out or "")
+
+
+def fallback_text(html: str) -> str:
+    """The fallback reader alone (for the evaluation): paragraphs minus boilerplate."""
+    tree = _parse(html)
+    return _fallback(tree) if tree is not None else ""
+
+
+def _fallback(tree: Any) -> str:
+    """Block-level text outside navigation, headers, footers and noisy containers."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    for el in list(root.iter(*_BOILERPLATE)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(root.iter("div", "section", "ul", "span")):
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _NOISY_CLASS.search(marker) and el.getparent() is not None:
+            el.drop_tree()
+    blocks: list[str] = []
+    for el in root.iter(*_BLOCKS):
+        if any(a.tag in _BLOCKS for a in el.iterancestors()):
+            continue  # the outer block already holds this text
+        line = _SPACE.sub(" ", el.text_content()).strip()
+        if len(line) >= 2 and (not blocks or blocks[-1] != line):
+            blocks.append(line)
+    if not blocks:
+        lines = (_SPACE.sub(" ", s).strip() for s in root.text_content().split("\n"))
+        blocks = [s for s in lines if len(s) > 1]
+    return normalize_text("\n".join(blocks))
+
+
+def _title(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]]) -> str | None:
+    for candidate in (meta.get("og:title"), jsonld.first_field(objects, "headline"),
+                      tree.findtext(".//title"), _first_text(tree, "h1")):
+        if candidate and candidate.strip():
+            return _SPACE.sub(" ", candidate).strip()[:500]
+    return None
+
+
+def _first_text(tree: Any, tag: str) -> str | None:
+    el = next(tree.iter(tag), None)
+    return el.text_content() if el is not None else None
+
+
+def _canonical(tree: Any, meta: dict[str, str], url: str | None) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = resolve(link.get("href") or "", url)
+            if href:
+                return canonical_url(href)
+    og = resolve(meta.get("og:url", ""), url)
+    if og:
+        return canonical_url(og)
+    return canonical_url(url) if url else None
+
+
+def iso_date(value: str | None) -> str | None:
+    """"2017-09-25T10:00:00+08:00", "2017/09/25", "20170925" -> "2017-09-25"; else None."""
+    if not value:
+        return None
+    raw = value.strip()
+    match = re.match(r"(\d{4})[-/.]?(\d{2})[-/.]?(\d{2})", raw)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError:
+            return None
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%a, %d %b %Y %H:%M:%S %Z"):
+        try:
+            return datetime.strptime(raw, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _published(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]]) -> str | None:
+    for key in _DATE_META:
+        found = iso_date(meta.get(key))
+        if found:
+            return found
+    found = iso_date(jsonld.first_field(objects, "datePublished", "dateCreated"))
+    if found:
+        return found
+    for el in tree.iter("time"):
+        if el.get("itemprop") == "datePublished" or el.get("pubdate") is not None:
+            found = iso_date(el.get("datetime"))
+            if found:
+                return found
+    return _htmldate(tree)
+
+
+def _htmldate(tree: Any) -> str | None:
+    try:
+        from htmldate import find_date
+
+        return iso_date(find_date(tree, extensive_search=False, original_date=True,
+                                  outputformat="%Y-%m-%d"))
+    except Exception:  # htmldate on a hostile page: an unknown date, not a failure
+        return None
+
+
+def _author(meta: dict[str, str], objects: list[dict[str, Any]]) -> str | None:
+    for key in _AUTHOR_META:
+        value = meta.get(key, "")
+        if value and not value.startswith(("http://", "https://")):
+            return value[:200]
+    for obj in objects:
+        if jsonld.types_of(obj) & {"ClaimReview", "WebSite", "Organization"}:
+            continue  # a fact-check's "author" is its publisher, not a byline
+        found = jsonld.first_field([obj], "author", "creator")
+        if found and not found.startswith(("http://", "https://")):
+            return found[:200]
+    return None
+
+
+def _links(tree: Any, url: str | None, main: str) -> tuple[Link, ...]:
+    """Links whose anchor text is part of the main text, resolved, deduplicated by canonical URL."""
+    flat = _SPACE.sub(" ", main)
+    seen: set[str] = set()
+    links: list[Link] = []
+    for a in tree.iter("a"):
+        href = resolve(a.get("href") or "", url)
+        if href is None:
+            continue
+        anchor = _SPACE.sub(" ", a.text_content()).strip()
+        if len(anchor) < 2 or anchor not in flat:
+            continue
+        key = canonical_url(href)
+        if key in seen or (url and key == canonical_url(url)):
+            continue
+        seen.add(key)
+        links.append(Link(url=href, text=anchor[:300]))
+        if len(links) >= MAX_LINKS:
+            break
+    return tuple(links)

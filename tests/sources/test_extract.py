@@ -1,0 +1,110 @@
+"""extract_document on pages we wrote: metadata, links, JSON-LD, ClaimReview and hostile input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from sources.extract import extract_document, iso_date
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def _page(name: str) -> bytes:
+    return (PAGES / name).read_bytes()
+
+
+def test_news_article_text_and_metadata() -> None:
+    doc = extract_document(_page("news_article.html"), url="https://coastal-ledger.example/energy/tidal-plant-opens")
+    assert doc is not None
+    assert "40 megawatts" in doc.text and "no measurable effect on salmon" in doc.text
+    assert "Most read" not in doc.text and "All rights reserved" not in doc.text
+    assert doc.title == "Harbour city opens its third tidal power plant"
+    assert doc.canonical_url == "https://coastal-ledger.example/energy/tidal-plant-opens"
+    assert doc.published == "2024-03-18"
+    assert doc.author == "Mira Okafor"
+    assert doc.language == "en"
+    assert {t for t in ("NewsArticle", "WebSite")} <= {o.get("@type") for o in doc.jsonld}
+
+
+def test_links_are_the_main_texts_resolved_and_untracked_by_canonical_form() -> None:
+    doc = extract_document(_page("news_article.html"), url="https://coastal-ledger.example/energy/tidal-plant-opens")
+    assert doc is not None
+    urls = {link.url: link.text for link in doc.links}
+    assert urls["https://marine-institute.example/study/turbines"] == "Marine Institute"
+    assert urls["https://coastal-ledger.example/people/fishers-union"] == "fishers' union"
+    assert any(u.startswith("https://energy-agency.example/reports/2024/tidal") for u in urls)
+    assert not any(u.endswith(("/sport", "/privacy", "/x")) for u in urls), "navigation is not a source"
+
+
+def test_claimreview_is_parsed_into_a_rating() -> None:
+    doc = extract_document(_page("factcheck_page.html"), url="https://checkers.example/fact-check/moon-studio")
+    assert doc is not None
+    (review,) = doc.claim_reviews
+    assert review.claim_reviewed == "The 1969 moon landing footage was filmed in a studio."
+    assert review.rating == "False"
+    assert (review.rating_value, review.best_rating, review.worst_rating) == (1.0, 5.0, 1.0)
+    assert review.publisher == "Checkers Desk"
+    assert review.date_published == "2024-01-05"
+    assert review.url == "https://checkers.example/fact-check/moon-studio"
+    assert doc.author is None, "a fact-checker's organisation is not a byline"
+
+
+def test_broken_html_still_reads() -> None:
+    doc = extract_document(_page("broken.html"))
+    assert doc is not None
+    assert "river flooding in April" in doc.text
+    assert "emergency funds" in doc.text
+
+
+def test_non_english_page_reports_its_language() -> None:
+    doc = extract_document(_page("german.html"))
+    assert doc is not None and doc.language == "de"
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"   \n ", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\x00\x00>>", "<html><body></body></html>",
+    "<html><head><title>Only a title</title></head><body><script>var x = 1;</script></body></html>",
+])
+def test_nothing_to_read_is_none(body: bytes | str) -> None:
+    assert extract_document(body) is None
+
+
+def test_hostile_inputs_never_raise() -> None:
+    deep = "<div>" * 20_000 + "deep" + "</div>" * 20_000
+    assert extract_document(deep) is None or "deep" in extract_document(deep).text  # type: ignore[union-attr]
+    extract_document("<html><body><p>" + "<" * 10_000 + "</p></body></html>")
+    extract_document('<script type="application/ld+json">{"@type": ["ClaimReview"], "reviewRating": 5}</script><p>x</p>')
+    extract_document(b"<html><body><p>caf\xe9 cr\xe8me br\xfbl\xe9e is on the menu today.</p></body></html>")
+
+
+def test_shallow_nesting_reads() -> None:
+    doc = extract_document("<html><body>" + "<div>" * 200 + "<p>Deeply placed text about the harbour.</p>" + "</div>" * 200 + "</body></html>")
+    assert doc is not None and "harbour" in doc.text
+
+
+def test_huge_page_is_read_in_bounded_time() -> None:
+    big = "<html><body>" + "".join(f"<p>Paragraph {i} of a very long page.</p>" for i in range(100_000)) + "</body></html>"
+    started = time.perf_counter()
+    doc = extract_document(big)
+    assert doc is not None and "Paragraph 0 of" in doc.text
+    assert time.perf_counter() - started < 20
+
+
+def test_plain_text_body_is_a_document() -> None:
+    doc = extract_document(b"Council minutes\n\nThe council met on Tuesday and approved the budget.")
+    assert doc is not None
+    assert doc.title == "Council minutes"
+    assert doc.text.endswith("approved the budget.")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2017-09-25T10:00:00+08:00", "2017-09-25"), ("2017/09/25", "2017-09-25"),
+    ("20170925", "2017-09-25"), ("September 25, 2017", "2017-09-25"), ("25 Sep 2017", "2017-09-25"),
+    ("2017-02-30", None), ("yesterday", None), ("", None), (None, None),
+])
+def test_iso_date(raw: str | None, expected: str | None) -> None:
+    assert iso_date(raw) == expected

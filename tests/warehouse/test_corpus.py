@@ -1,0 +1,60 @@
+"""The local corpus: idempotent imports, BM25 search through the bundled fts extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sources.model import Document
+from warehouse.corpus import add_documents, count_documents, fts_extension_path, search_corpus
+from warehouse.db import Warehouse
+
+DOCS = [
+    (Document(text="Alibaba handed police the user ID of a person who posted content related "
+                   "to terrorism.", title="Alibaba and the police", url="https://e.example/alibaba"), None),
+    (Document(text="Tencent said Honor of Kings has 200 million registered accounts.",
+              title="Honor of Kings", url="https://e.example/hok"), None),
+    (Document(text="The weather in Paris will be sunny with light winds."), "/data/weather.txt"),
+]
+
+
+def test_fts_extension_ships_with_the_package() -> None:
+    assert Path(fts_extension_path()).is_file()
+
+
+def test_add_is_idempotent_and_search_finds_the_right_page(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "c.duckdb")
+    assert add_documents(wh, DOCS) == 3
+    assert add_documents(wh, DOCS) == 0
+    assert count_documents(wh) == 3
+    found = search_corpus(wh, "Honor of Kings registered accounts", 5)
+    assert found[0].url == "https://e.example/hok"
+    assert found[0].provider == "corpus" and found[0].rank == 1
+    assert found[0].text is not None and "200 million" in found[0].text
+    assert search_corpus(wh, "police terrorism Alibaba", 1)[0].title == "Alibaba and the police"
+    weather = search_corpus(wh, "sunny Paris", 5)
+    assert weather[0].url == "file:///data/weather.txt"
+    assert search_corpus(wh, "zebra xylophone", 5) == []
+    assert search_corpus(wh, "   ", 5) == []
+
+
+def test_changed_text_at_the_same_url_replaces_and_reindexes(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "c.duckdb")
+    add_documents(wh, DOCS[:1])
+    assert search_corpus(wh, "terrorism", 5)
+    changed = Document(text="Alibaba now publishes a transparency report on lawful requests.",
+                       url="https://e.example/alibaba")
+    assert add_documents(wh, [(changed, None)]) == 1
+    assert count_documents(wh) == 1
+    assert search_corpus(wh, "terrorism", 5) == []
+    assert search_corpus(wh, "transparency report", 5)[0].url == "https://e.example/alibaba"
+
+
+def test_same_text_at_another_address_is_not_added_twice(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "c.duckdb")
+    add_documents(wh, DOCS[:1])
+    copy = Document(text=DOCS[0][0].text, url="https://mirror.example/alibaba")
+    assert add_documents(wh, [(copy, None)]) == 0
+
+
+def test_empty_corpus_searches_to_nothing(tmp_path: Path) -> None:
+    assert search_corpus(Warehouse(tmp_path / "c.duckdb"), "anything", 5) == []
