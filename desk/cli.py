@@ -128,7 +128,8 @@ def check(
 ) -> None:
     """Check articles end to end: claims, sources, evidence, verdicts, report."""
     from desk.output import claims_table, console, counts, print_json, sources_table
-    from flows.check import check_article, outcome_json
+    from flows.check import check_article
+    from flows.outcome import outcome_json
 
     settings = settings_for(ctx, db, allow_host, provider)
     if as_json:

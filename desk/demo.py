@@ -31,11 +31,11 @@ def demo_settings(settings: Settings, port: int) -> Settings:
 
 
 def run_demo(settings: Settings, *, port: int = 8765, as_json: bool = False) -> dict[str, object]:
-    from examples.server import serve_directory
-
     from examples import EXAMPLES_DIR, SOURCES_DIR
-    from flows.check import check_article, outcome_json
+    from examples.server import serve_directory
+    from flows.check import check_article
     from flows.corpus import import_corpus
+    from flows.outcome import outcome_json
 
     settings = demo_settings(settings, port)
     started = time.perf_counter()

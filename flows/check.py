@@ -34,9 +34,10 @@ def check_article(
     settings: Settings,
     published: str | None = None,
     providers: list[str] | None = None,
-    clock: Clock = utcnow,
+    clock: Clock | None = None,
 ) -> CheckOutcome:
     """Check one or more articles (URLs, files or "-") end to end and record everything."""
+    clock = clock or utcnow
     wh = Warehouse(settings.db)
     timings: dict[str, float] = {}
 

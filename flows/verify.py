@@ -51,9 +51,10 @@ def verify_claims(
     texts: list[str],
     settings: Settings,
     providers: list[str] | None = None,
-    clock: Clock = utcnow,
+    clock: Clock | None = None,
 ) -> CheckOutcome:
     """Verify each claim as given (no check-worthiness filter); results in input order."""
+    clock = clock or utcnow
     wh = Warehouse(settings.db)
     run_id = begin_run(wh, "verify_claims", {"claims": texts, "providers": providers}, clock())
     try:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from claimtrack.settings import Settings
-from flows.check import check_article, outcome_json
+from flows.check import check_article
+from flows.outcome import outcome_json
 from tests.flows.pages import PAGES
 from tests.servers import serve_pages
 from warehouse.db import Warehouse
