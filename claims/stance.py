@@ -20,6 +20,7 @@ The rules align the claim's slots with each sentence of the passage:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,7 +47,7 @@ ROUGH = frozenset({"about", "around", "approximately", "roughly", "some", "an es
 
 CAP_WORDS = frozenset({"reach", "maximum", "max", "cap", "ceil", "highest", "limit"})
 
-Relation = Literal["match", "conflict", "other-measure", "absent"]
+Relation = Literal["match", "conflict", "consistent", "other-measure", "absent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,13 @@ def values_agree(a: Quantity, b: Quantity, *, caps: bool = False) -> bool:
     return alo <= bhi and blo <= ahi
 
 
+def establishes(found: Quantity, claimed: Quantity) -> bool:
+    """Whether a compatible number also bears the claim out: "more than 100 million" does not
+    establish "200 million", "210 million" does establish "more than 200 million"."""
+    lo, hi = interval(claimed)
+    return lo * 0.95 <= found.value <= hi * 1.05 or interval(found) == (lo, hi)
+
+
 def is_cap(slot: Slot) -> bool:
     """A quantity stated as a ceiling: "up to", or next to "maximum", "cap", "can reach"."""
     q = slot.quantity
@@ -138,10 +146,16 @@ def dates_agree(a: DateRef, b: DateRef) -> bool:
                for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day)))
 
 
+def _superlative(q: Quantity) -> bool:
+    """A rank read from a superlative ("the world's most valuable"): too loose to hold a number."""
+    return q.unit == "rank" and re.match(r"(?:the|\w+['’]s)\s", q.text.lower()) is not None
+
+
 def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
     assert c.quantity is not None
     same_unit = [p for p in sentence.quantities
-                 if p.quantity is not None and p.quantity.unit == c.quantity.unit]
+                 if p.quantity is not None and p.quantity.unit == c.quantity.unit
+                 and not (_superlative(p.quantity) and not _superlative(c.quantity))]
     if not same_unit:
         return _Aligned("absent", c)
     ranked = sorted(same_unit, key=lambda p: -len(p.context & c.context))
@@ -149,8 +163,11 @@ def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
                  values_agree(c.quantity, p.quantity, caps=is_cap(c) and is_cap(p)))
                 for p in ranked if p.quantity is not None]
     for p, rel, ok in verdicts:
-        if ok and rel != "different":
+        if ok and rel != "different" and p.quantity is not None and establishes(p.quantity, c.quantity):
             return _Aligned("match", c, p)
+    for p, rel, ok in verdicts:
+        if ok and rel != "different":
+            return _Aligned("consistent", c, p)
     for p, rel, _ in verdicts:
         if rel == "same":
             return _Aligned("conflict", c, p)
@@ -269,6 +286,12 @@ def _sentence_judgement(
             return "neutral", 0.3, (
                 f"'{found.text}' is a different measure ({found.measure.describe()}) from "
                 f"'{a.claim.text}' ({a.claim.measure.describe()})"
+            ), topic
+        weak = [a for a in qs if a.relation == "consistent" and a.found is not None]
+        if weak and weak[0].found is not None:
+            return "neutral", 0.25, (
+                f"'{weak[0].found.text}' is consistent with '{weak[0].claim.text}' but does not "
+                "establish it"
             ), topic
         missing = ", ".join(f"'{a.claim.text}'" for a in qs + ds if a.relation != "match")
         return "neutral", 0.2, f"about the claim but gives nothing for {missing}", topic
