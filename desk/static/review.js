@@ -2,7 +2,9 @@
 (function () {
   "use strict";
   function typing(el) {
-    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+    if (!el) return false;
+    if (el.tagName === "INPUT") return !/^(radio|checkbox|submit|button)$/.test(el.type);
+    return el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable;
   }
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("a.claim-link")); }
   function move(step) {
