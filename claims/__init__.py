@@ -2,8 +2,10 @@
 
 from claims import credibility
 from claims.assess import Assessor, RuleAssessor, assess, get_assessor, register_assessor
+from claims.checkworthiness import checkworthiness
 from claims.dates import find_dates
 from claims.entities import canonical, find_entities
+from claims.extract import extract_claims
 from claims.identity import claim_id, normalize_claim, same_claim
 from claims.model import (
     CHECKWORTHY_CUT,
@@ -22,6 +24,7 @@ from claims.model import (
 from claims.quantities import find_quantities
 from claims.rank import PassageIndex, rank_passages
 from claims.review_rules import ReviewRules, review_reasons
+from claims.serialize import claim_to_json
 from claims.verdict import ExistingReview
 
 __all__ = [
@@ -38,7 +41,10 @@ __all__ = [
     "Stance",
     "Status",
     "canonical",
+    "checkworthiness",
     "claim_id",
+    "claim_to_json",
+    "extract_claims",
     "find_dates",
     "find_entities",
     "find_quantities",

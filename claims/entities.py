@@ -62,9 +62,11 @@ MONTHS_DAYS = _words(
     "monday tuesday wednesday thursday friday saturday sunday"
 )
 
-_NAME = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’&-]*(?:\.com)?)"
+GIVEN: set[str] = set()  # filled from claims/data/names.json with the alias table
+SURNAME_FIRST: set[str] = set()
+_NAME = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z][\w'’&-]*(?:\.com)?)"
 _CAPSEQ = re.compile(
-    r"(?<![\w'’])" + _NAME + r"(?:(?:\s+(?:of|for|on|and|de|du|the|la|van|von|al-)){0,2}\s+" + _NAME + r")*"
+    r"(?<![\w'’])" + _NAME + r"(?:(?:\s+(?:of|for|on|de|du|the|la|van|von|al-)){0,2}\s+" + _NAME + r")*"
 )
 
 
@@ -90,6 +92,9 @@ def _table() -> tuple[dict[str, tuple[str, EntityType]], dict[str, str], re.Patt
             plain = re.sub(r"^the\s+", "", plain, flags=re.IGNORECASE)
             (acronyms if re.fullmatch(r"[A-Z.]{2,}", plain) else words).append(plain)
     demonyms: dict[str, str] = data.get("demonyms", {})
+    names = json.loads(resources.files("claims").joinpath("data/names.json").read_text("utf-8"))
+    GIVEN.update(names["given"])
+    SURNAME_FIRST.update(names["surname_first"])
 
     def alternation(names: list[str]) -> str:
         return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
@@ -125,7 +130,10 @@ def _guess_type(name: str, before: str, after: str) -> EntityType:
         return "product"
     prev = before.lower().translate(_APOS).split()[-2:]
     tokens = name.split()
-    shaped = 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t.isalpha() for t in tokens)
+    shaped = 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t.replace(".", "").isalpha() for t in tokens)
+    first = tokens[0].lower() if tokens else ""
+    if shaped and (first in GIVEN or (first in SURNAME_FIRST and len(tokens) == 2 and len(tokens[1]) <= 8)):
+        return "person"
     if shaped and (
         any(p.strip(",") in PERSON_TITLES for p in prev)
         or (prev and prev[-1] in SPEECH)
@@ -175,7 +183,9 @@ def find_entity_spans(text: str) -> list[tuple[int, int, Entity]]:
             # keep the part that is not a known name, if any: "Chinese" in "Chinese government"
             continue
         tokens = name.split()
-        while tokens and tokens[0].lower().strip("'") in COMMON:
+        while tokens and (tokens[0].lower().strip("'") in COMMON or (
+            tokens[0].lower() in PERSON_TITLES and len(tokens) > 1
+        )):
             s += len(tokens[0]) + (len(flat[s + len(tokens[0]):]) - len(flat[s + len(tokens[0]):].lstrip()))
             tokens = tokens[1:]
         while tokens and tokens[-1].lower() in {"of", "for", "on", "and", "de", "the"}:

@@ -38,6 +38,18 @@ CURRENCY_WORDS: dict[str, str] = {
     "dollars": "USD", "dollar": "USD", "yuan": "CNY", "renminbi": "CNY", "euros": "EUR",
     "euro": "EUR", "pounds": "GBP", "pound sterling": "GBP", "yen": "JPY", "rupees": "INR",
 }
+MULTIWORD_UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(r"^\s*" + pat + r"\b", re.IGNORECASE), unit)
+    for pat, unit in (
+        (r"(?:km|kilometres|kilometers) (?:per|an|a) hour|km/h|kph", "km/h"),
+        (r"(?:miles) (?:per|an|a) hour|mph", "mph"),
+        (r"cubic (?:metres|meters)|m3|m³", "m3"),
+        (r"square (?:kilometres|kilometers)|km2|km²", "km2"),
+        (r"square (?:metres|meters)|m2|m²", "m2"),
+        (r"square miles", "sq mi"),
+        (r"cubic feet", "cu ft"),
+    )
+)
 UNITS: dict[str, str] = {
     "km": "km", "kilometres": "km", "kilometers": "km", "miles": "miles", "mile": "miles",
     "kg": "kg", "kilograms": "kg", "tonnes": "tonnes", "tons": "tonnes", "metres": "m",
@@ -45,7 +57,9 @@ UNITS: dict[str, str] = {
     "hours": "hours", "minutes": "minutes", "weeks": "weeks", "gw": "GW", "mw": "MW",
     "twh": "TWh", "gwh": "GWh", "barrels": "barrels", "litres": "litres", "liters": "litres",
     "hectares": "hectares", "acres": "acres", "terabytes": "TB", "gigabytes": "GB",
-    "petabytes": "PB", "degrees": "degrees", "°c": "degC", "square kilometres": "km2",
+    "petabytes": "PB", "degrees": "degrees", "°c": "degC", "kw": "kW", "kilowatts": "kW",
+    "megawatts": "MW", "gigawatts": "GW", "feet": "ft", "foot": "ft", "inches": "in",
+    "seconds": "seconds", "centimetres": "cm", "cm": "cm", "mm": "mm", "metre": "m", "meter": "m",
 }
 QUALIFIERS = (
     "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as",
@@ -94,6 +108,7 @@ _QUALIFIER_RE = re.compile(
     + r")\s*$",
     re.IGNORECASE,
 )
+_NAME_BEFORE = re.compile(r"\b(?!(?:In|On|By|Since|From|To|At|Of|The|About|Some|Over|Under|Nearly|Almost|Around|More|Less|Only|Just|All|And|Than|With|For)\b)[A-Z][A-Za-z]+\s$")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -111,21 +126,27 @@ def _qualifier(before: str) -> str | None:
 
 def _measure(after: str) -> tuple[str | None, str | None, int]:
     """The noun phrase right after a number ("registered accounts in China" -> "registered
-    accounts"), a unit word when it names one, and how many characters of ``after`` they take."""
-    words: list[str] = []
-    pos = 0
+    accounts"), a unit when one is named, and how many characters of ``after`` they take."""
     unit: str | None = None
-    for m in _WORD_RE.finditer(after[:80]):
+    pos = 0
+    for pat, multi in MULTIWORD_UNITS:
+        mm = pat.match(after)
+        if mm:
+            unit, pos = multi, mm.end()
+            break
+    words: list[str] = []
+    for m in _WORD_RE.finditer(after, pos, min(len(after), pos + 80)):
         gap = after[pos:m.start()]
-        if gap.strip() and gap.strip() not in {"-"}:
+        if gap.strip() and gap.strip() != "-":
             break
         w = m.group(0)
         lw = w.lower()
-        if not words and lw in UNITS:
-            unit = UNITS[lw]
-        if not words and lw in CURRENCY_WORDS:
+        if not words and unit is None and lw in CURRENCY_WORDS:
             return None, CURRENCY_WORDS[lw], m.end()
-        if lw in _STOP_MEASURE or len(words) >= 3 or not (w.islower() or unit):
+        if not words and unit is None and lw in UNITS:
+            unit, pos = UNITS[lw], m.end()
+            continue
+        if lw in _STOP_MEASURE or len(words) >= 3 or not w.islower():
             break
         words.append(w)
         pos = m.end()
@@ -169,6 +190,10 @@ def find_quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
             continue
         if e < len(text) and text[e:e + 1].isalpha() and not (m.group("scale") or m.group("abbr") or m.group("pct")):
             continue
+        if not (m.group("sym") or m.group("scale") or m.group("abbr") or m.group("pct")) and _NAME_BEFORE.search(
+            text, max(0, s - 30), s
+        ):
+            continue  # "Apollo 11", "Article 68", "Boeing 747": part of a name
         parsed = _to_float(num)
         if parsed is None:
             continue
@@ -192,8 +217,6 @@ def find_quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
             if not scale and "," not in num and "." not in num and 1600 <= value <= 2100 and not measure:
                 continue
             unit = "count"
-        if unit in UNITS.values() and measure:
-            measure = " ".join(measure.split()[1:]) or None
         taken.append((s, e))
         out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[:s]))))
 
@@ -211,8 +234,6 @@ def find_quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
             continue
         value *= SCALES.get(scale, 1.0)
         unit = "percent" if pct else (unit_word or "count")
-        if unit in UNITS.values() and measure:
-            measure = " ".join(measure.split()[1:]) or None
         taken.append((s, e))
         out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[:s]))))
     out.sort(key=lambda t: t[0])

@@ -1,0 +1,134 @@
+"""Cleaning article text: find the paragraphs worth reading and drop the page furniture.
+
+Nothing is rewritten: every block keeps its offsets into the original text, so claims found in it
+slice back to the article exactly. Furniture is what a page carries around an article ("Select Page",
+"About The Author", share buttons, bylines, captions, a title repeated under itself); headings are
+kept apart from body text; list items are kept so a lead-in sentence ending in ":" can take them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["body", "heading", "item", "furniture"]
+
+_FURNITURE = re.compile(
+    r"^(?:select page|about the author|about us|share(?: this(?: article| story| post)?)?"
+    r"(?: on \w+)?|tweet|email|e-mail|print|facebook|twitter|linkedin|whatsapp|pinterest|reddit|"
+    r"telegram|advertisement|advert|sponsored(?: content)?|related(?: articles| posts| stories| content)?|"
+    r"read more|read next|read also|see also|more from .{0,40}|comments?|\d+ comments?|"
+    r"leave a (?:comment|reply)|post a comment|subscribe.*|sign up.*|log ?in|register|follow us.*|"
+    r"skip to (?:main )?content|menu|search|home|newsletter.*|.*cookies?.*|all rights reserved.*|"
+    r"©.*|copyright.*|tags?:.*|categor(?:y|ies):.*|posted in.*|filed under.*|you may also like.*|"
+    r"recommended(?: for you)?|trending(?: now)?|most (?:read|popular|viewed)|click here.*|"
+    r"listen to this article.*|\d+ min(?:ute)?s? read|(?:last )?updated:?.*\d.*|previous(?: post| article)?|"
+    r"next(?: post| article)?|back to top|load more|show more|continue reading|print this page|"
+    r"photo|image|video|watch|getty images|source:.*|image source:.*|photo credit:.*)$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:by|written by|posted by|words by|author:|reporting by|edited by)\s+[A-Z][\w.'’-]*"
+    r"(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|\||and|&|—|–|-)\s*.{0,60})?$",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"^(?:photo|image|picture|pictured|above|below|caption|illustration|credit|file photo)\s*[:|—–-]"
+    r"|\((?:photo|image|picture)[^)]*\)\s*$|(?:getty images|afp|reuters|ap photo|shutterstock)"
+    r"(?:/[\w ]+)?\)?\s*$|^photo(?:graph)? by\b",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(
+    r"^(?:(?:published|posted|updated|on)\s*:?\s*)?(?:\w+day,?\s+)?(?:\d{1,2}\s+\w+\.?|\w+\.?\s+\d{1,2}(?:st|nd|rd|th)?),?"
+    r"\s+\d{4}(?:\s*(?:at\s*)?\d{1,2}:\d{2}\s*(?:am|pm)?(?:\s*\w{2,4})?)?$",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(r"^\s*(?:[•·▪●◦‣∙*+-]|–|—|\d{1,2}[.)])\s+")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_END = re.compile(r"[.!?:;…\"”’)]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph, heading, list item or piece of furniture; ``text[start:end]`` is its text."""
+
+    start: int
+    end: int
+    kind: BlockKind
+
+
+def _key(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
+
+def _kind(line: str, seen: set[str], first_body_seen: bool) -> BlockKind:
+    bare = line.strip().strip("*_ ").strip()
+    key = _key(bare)
+    if not key:
+        return "furniture"
+    if _FURNITURE.match(bare) or _BYLINE.match(bare) or _CAPTION.search(bare) or _DATE_ONLY.match(bare):
+        return "furniture"
+    if key in seen:
+        return "furniture"  # a title or teaser repeated under itself
+    if _ITEM.match(line):
+        return "item"
+    if _MD_HEADING.match(line):
+        return "heading"
+    words = bare.split()
+    if len(words) <= 16 and not _END.search(bare):
+        return "heading"  # a title or crosshead: no sentence punctuation
+    if len(words) <= 3 and not first_body_seen:
+        return "heading"
+    return "body"
+
+
+def blocks(text: str) -> list[Block]:
+    """Every block of ``text`` in order: blank lines end a paragraph; list items, headings and
+    furniture stand on their own lines."""
+    out: list[Block] = []
+    seen: set[str] = set()
+    body_seen = False
+    para_start: int | None = None
+    para_end = 0
+
+    def flush() -> None:
+        nonlocal para_start, body_seen
+        if para_start is None:
+            return
+        chunk = text[para_start:para_end]
+        kind = _kind(chunk, seen, body_seen)
+        body_seen = body_seen or kind == "body"
+        seen.add(_key(chunk))
+        out.append(Block(para_start, para_end, kind))
+        para_start = None
+
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start = pos
+        pos += len(line)
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        lead = len(line) - len(line.lstrip())
+        s, e = start + lead, start + len(line.rstrip())
+        standalone = (
+            _ITEM.match(line) or _MD_HEADING.match(line) or _FURNITURE.match(stripped.strip("*_ "))
+            or _BYLINE.match(stripped)
+        )
+        if standalone:
+            flush()
+            para_start, para_end = s, e
+            flush()
+            continue
+        if para_start is None:
+            para_start = s
+        para_end = e
+    flush()
+    return out
+
+
+def body_blocks(text: str) -> list[Block]:
+    """The blocks claims come from: body paragraphs and list items."""
+    return [b for b in blocks(text) if b.kind in ("body", "item")]

@@ -1,0 +1,207 @@
+"""Article text -> the claims a fact-checker would check.
+
+clean (drop furniture, keep offsets) -> split sentences -> attributed quotes -> decompose into
+atomic claims -> normalize quantities, dates and entities -> kind -> check-worthiness -> stable id.
+Every claim keeps the sentence it came from and that sentence's offsets in the text given.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import date, datetime
+
+from claims.checkworthiness import checkworthiness, structure_shift
+from claims.clean import Block, blocks, body_blocks
+from claims.dates import find_dates
+from claims.decompose import decompose, strip_lead
+from claims.entities import find_entities, find_entity_spans
+from claims.identity import claim_id
+from claims.kinds import claim_kind
+from claims.model import CHECKWORTHY_CUT, Claim, Quote
+from claims.quantities import find_quantities
+from claims.quotes import find_quote
+from claims.sentences import split_sentences
+
+MAX_SENTENCE = 2000  # longer "sentences" are tables or run-on junk: checked as text, not claimed
+_ITEM_MARK = re.compile(r"^\s*(?:[•·▪●◦‣∙*+-]|–|—|\d{1,2}[.)])\s+")
+QUOTE_BONUS = 0.25  # an attributed quote is itself checkable: did they say it?
+
+
+def _as_date(published: date | datetime | str | None) -> date | None:
+    if published is None or isinstance(published, date) and not isinstance(published, datetime):
+        return published  # type: ignore[return-value]
+    if isinstance(published, datetime):
+        return published.date()
+    try:
+        return date.fromisoformat(str(published).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t")
+    return bad / len(sample) > 0.05
+
+
+def dateline(text: str) -> date | None:
+    """The article's own date, from a byline or date line above the body ("By X, 9 October 2017"),
+    so "June 1st" in the text gets its year from the article, not from a guess."""
+    for block in blocks(text)[:8]:
+        if block.kind == "body":
+            break
+        for ref in find_dates(text[block.start:block.end]):
+            if ref.year and ref.month and ref.day:
+                return date(ref.year, ref.month, ref.day)
+    return None
+
+
+_IT = re.compile(r"^(?:It|Its)\b\s+(?P<next>\w+)(?:\s+(?P<after>\w+))?")
+_EXPLETIVE = frozenset({"would", "will", "seems", "seemed", "appears", "may", "might", "could", "can",
+                        "takes", "took", "remains", "must", "should", "has"})
+
+
+def _resolve_it(claim_text: str, topic: str | None) -> str:
+    """"It circles the Earth" -> "The station circles the Earth" when the topic is known; "It is
+    virtually impossible ..." (an expletive "it") stays as it is."""
+    m = _IT.match(claim_text)
+    if not m or not topic:
+        return claim_text
+    if claim_text.startswith("Its "):
+        owner = topic + ("’" if topic.endswith("s") else "’s")
+        return owner + claim_text[3:]
+    nxt, after = m.group("next").lower(), (m.group("after") or "").lower()
+    if nxt in _EXPLETIVE or (nxt in {"is", "was"} and not after.endswith(("ed", "en"))):
+        return claim_text
+    return topic + claim_text[2:]
+
+
+def _topic(sentence: str) -> str | None:
+    """The named thing a sentence opens with ("The International Space Station ..."), if any."""
+    for s, _, ent in find_entity_spans(sentence[:120]):
+        lead = sentence[:s].strip()
+        if lead in {"", "The", "the"} and ent.type in ("organisation", "product", "place", "other", "law"):
+            return (lead + " " + ent.text).strip()
+        break
+    return None
+
+
+def _sentences(text: str) -> list[tuple[int, int, list[str]]]:
+    """Sentences as (start, end, trailing list items) for the body of ``text``."""
+    out: list[tuple[int, int, list[str]]] = []
+    blocks: list[Block] = body_blocks(text)
+    for block in blocks:
+        if block.kind == "item":
+            item = _ITEM_MARK.sub("", text[block.start:block.end]).strip()
+            if out and text[out[-1][0]:out[-1][1]].rstrip().endswith(":") and item:
+                out[-1][2].append(item)
+                continue
+        for s, e in split_sentences(text, block.start, block.end):
+            out.append((s, e, []))
+    return out
+
+
+def _with_items(lead: str, items: list[str]) -> str:
+    head = strip_lead(" ".join(lead.split())).rstrip(": ")
+    listed = [i.rstrip(".;, ") for i in items]
+    listed = [i[:1].lower() + i[1:] if i[1:2].islower() else i for i in listed]
+    body = ", ".join(listed[:-1]) + (" and " if len(listed) > 1 else "") + listed[-1]
+    return f"{head} {body}."
+
+
+def extract_claims(
+    text: str,
+    *,
+    published: date | datetime | str | None = None,
+    keep_all: bool = False,
+) -> list[Claim]:
+    """The claims of an article, in reading order.
+
+    ``published`` (a date or ISO string) resolves day-months without a year. Only check-worthy
+    claims (``checkworthiness >= 0.5``) are returned unless ``keep_all``, which keeps the rest
+    (questions, opinions, exhortations) with their low scores for the record.
+    """
+    if not isinstance(text, str) or not text.strip() or _looks_binary(text):
+        return []
+    pub = _as_date(published) or dateline(text)
+    candidates: list[tuple[int, int, str, str, Quote | None]] = []  # start, end, sentence, text, quote
+    last_person: str | None = None
+    people: dict[str, str] = {}  # surname -> full name, to resolve "Armstrong" and "he"
+    topic: str | None = None
+    for s, e, items in _sentences(text):
+        sentence = text[s:e]
+        if len(sentence) > MAX_SENTENCE or _ITEM_MARK.match(sentence):
+            continue
+        attribution = find_quote(sentence, last_person)
+        mentions: list[tuple[int, str]] = []
+        for pos, _, ent in find_entity_spans(sentence):
+            if ent.type == "person":
+                mentions.append((pos, ent.canonical))
+                people[ent.canonical.split()[-1]] = ent.canonical
+        for name, full in people.items():
+            mentions.extend((m.start(), full) for m in re.finditer(r"\b" + re.escape(name) + r"\b", sentence))
+        if mentions:
+            last_person = max(mentions)[1]
+        topic = _topic(sentence) or topic
+        if attribution is not None:
+            speaker = attribution.quote.speaker
+            if speaker in people:
+                attribution = replace(attribution, quote=Quote(people[speaker], attribution.quote.words))
+                last_person = people[speaker]
+            who = attribution.who if attribution.who.lower() not in {"he", "she", "they"} else (
+                attribution.quote.speaker or attribution.who)
+            words = attribution.quote.words.rstrip(".,;: ")
+            quoted = f"{who[:1].upper() + who[1:]} {attribution.verb} “{words}”."
+            candidates.append((s, e, sentence, quoted, attribution.quote))
+            rest = (sentence[: attribution.start] + sentence[attribution.end:]).strip(" ,.")
+            rest = re.sub(r"^(?:unlike [^,]+,\s*)", "", rest, flags=re.IGNORECASE)
+            if rest.lower().startswith("who ") and attribution.quote.speaker:
+                candidates.append((s, e, sentence, decompose(f"{attribution.quote.speaker} {rest[4:]}")[0], None))
+            continue
+        if items:
+            candidates.append((s, e, sentence, _with_items(sentence, items), None))
+            continue
+        for part in decompose(sentence):
+            candidates.append((s, e, sentence, _resolve_it(part, topic), None))
+    if not candidates:
+        return []
+    scores = checkworthiness([c[3] for c in candidates])
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    sentence_shift: dict[int, float] = {}
+    for (s, e, sentence, claim_text, quote), score in zip(candidates, scores, strict=True):
+        if s not in sentence_shift:
+            sentence_shift[s] = structure_shift(sentence)
+        if sentence_shift[s] <= -2.0:
+            score = min(score, 0.2)  # a question or exhortation taints every part of it
+        if quote is not None and quote.speaker:
+            score = min(1.0, score + QUOTE_BONUS)
+        score = round(score, 4)
+        if score < CHECKWORTHY_CUT and not keep_all:
+            continue
+        cid = claim_id(claim_text)
+        if cid in seen:
+            continue
+        seen.add(cid)
+        quantities = tuple(find_quantities(claim_text))
+        dates = tuple(find_dates(claim_text, published=pub))
+        claims.append(
+            Claim(
+                id=cid,
+                text=claim_text,
+                sentence=sentence,
+                start=s,
+                end=e,
+                kind=claim_kind(claim_text, quantities, dates, quote),
+                checkworthiness=score,
+                entities=tuple(find_entities(claim_text)),
+                quantities=quantities,
+                dates=dates,
+                quote=quote,
+            )
+        )
+    return claims
