@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from claims.model import Claim
 from claimtrack.errors import ProviderError
-from sources.model import Candidate
+from sources.model import Candidate, ClaimReviewRating
 from sources.providers.base import Provider
 from sources.queries import queries_for
 from sources.urls import canonical_url
@@ -52,7 +52,8 @@ def fuse(lists: Sequence[Sequence[Candidate]], limit: int) -> list[Candidate]:
     """Reciprocal-rank fusion of ranked lists, merged by canonical URL."""
     score: dict[str, float] = {}
     best: dict[str, tuple[float, Candidate]] = {}
-    extras: dict[str, Candidate] = {}
+    reviews: dict[str, ClaimReviewRating] = {}
+    texts: dict[str, str] = {}
     order: dict[str, int] = {}
     for candidates in lists:
         for position, candidate in enumerate(candidates, start=1):
@@ -64,20 +65,16 @@ def fuse(lists: Sequence[Sequence[Candidate]], limit: int) -> list[Candidate]:
             order.setdefault(key, len(order))
             if key not in best or contribution > best[key][0]:
                 best[key] = (contribution, candidate)
-            held = extras.get(key)
-            if held is None or (held.claim_review is None and candidate.claim_review) or (
-                held.text is None and candidate.text is not None
-            ):
-                extras[key] = candidate
+            if candidate.claim_review is not None:
+                reviews.setdefault(key, candidate.claim_review)
+            if candidate.text is not None:
+                texts.setdefault(key, candidate.text)
     ranked = sorted(score, key=lambda k: (-score[k], order[k]))[:limit]
     out = []
     for rank, key in enumerate(ranked, start=1):
         top = best[key][1]
-        extra = extras[key]
         out.append(replace(
-            top, rank=rank,
-            claim_review=top.claim_review or extra.claim_review,
-            text=top.text if top.text is not None else extra.text,
-            title=top.title or extra.title, snippet=top.snippet or extra.snippet,
+            top, rank=rank, claim_review=top.claim_review or reviews.get(key),
+            text=top.text if top.text is not None else texts.get(key),
         ))
     return out

@@ -22,8 +22,11 @@ _EXTRA_STOP = frozenset(_EXTRA_STOP_WORDS.split())
 MAX_TERMS = 8
 
 
+_POSSESSIVE = re.compile(r"['’]s$", re.I)
+
+
 def _tokens(text: str) -> list[str]:
-    return [t.strip(".'’-") for t in _TOKEN.findall(text)]
+    return [_POSSESSIVE.sub("", t).strip(".'’-") for t in _TOKEN.findall(text)]
 
 
 def key_terms(text: str, *, skip: set[str] | None = None) -> list[str]:
@@ -49,7 +52,8 @@ def _numbers(claim: Claim) -> list[str]:
     for q in claim.quantities:
         number = re.search(r"\d[\d,.]*(?:\s*(?:million|billion|trillion|thousand|%|percent))?",
                            q.text)
-        out.append(number[0] if number else q.text)
+        if number:
+            out.append(number[0])
     for d in claim.dates:
         if d.year is not None:
             out.append(str(d.year))
@@ -59,20 +63,20 @@ def _numbers(claim: Claim) -> list[str]:
 def queries_for(claim: Claim, *, limit: int = 3) -> list[str]:
     """2-3 distinct keyword queries mixing canonical entities, key terms and numbers."""
     entities = list(dict.fromkeys(e.canonical or e.text for e in claim.entities))
-    entity_words = {w.lower() for e in entities for w in _tokens(e)}
-    terms = key_terms(claim.text, skip=entity_words)
+    entity_words = {w.lower() for e in claim.entities for w in _tokens(f"{e.canonical} {e.text}")}
     numbers = _numbers(claim)
     number_words = {w.lower() for n in numbers for w in _tokens(n)}
-    terms = [t for t in terms if t.lower() not in number_words]
+    terms = key_terms(claim.text, skip=entity_words | number_words)
     candidates = [
-        " ".join(entities[:3] + terms[:4]),
-        " ".join(entities[:2] + numbers[:2] + terms[:2]) if numbers else "",
-        " ".join(terms[:6]) if entities else " ".join(key_terms(claim.sentence or claim.text)),
-        " ".join(key_terms(claim.text)),
+        entities[:3] + terms[:4],
+        entities[:2] + numbers[:2] + terms[:2] if numbers else terms[:6],
+        key_terms(claim.text),
     ]
     out: list[str] = []
-    for query in candidates:
-        query = " ".join(query.split())
-        if query and query.lower() not in {q.lower() for q in out}:
+    for words in candidates:
+        query = " ".join(" ".join(words).split())
+        if len(query.split()) >= 2 and query.lower() not in {q.lower() for q in out}:
             out.append(query)
+    if not out and claim.text.strip():
+        out.append(" ".join(key_terms(claim.text)) or claim.text.strip())
     return out[:limit]
