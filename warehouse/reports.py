@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from claimtrack.clock import utcnow
 from claimtrack.errors import InputError
@@ -196,6 +196,21 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return before, after
 
 
+_SCOPES = {
+    "article": "CREATE OR REPLACE TEMP TABLE report_claims AS "
+               "SELECT DISTINCT claim_id FROM claim_mentions WHERE article_id = ?",
+    "run": "CREATE OR REPLACE TEMP TABLE report_claims AS "
+           "SELECT DISTINCT claim_id FROM verdicts WHERE run_id = ?",
+}
+
+
+def _scope(con: Connection, kind: Literal["article", "run"], key: str) -> None:
+    """The claims a report covers, as a temporary table every later query joins against
+    (allowed on a read-only connection; binding a 200-item list parameter costs more than the
+    queries themselves)."""
+    con.execute(_SCOPES[kind], [key])
+
+
 def find_article(wh: Warehouse, target: str) -> str | None:
     """An article id from an id, a canonical URL or a URL (a trailing slash does not matter)."""
     variants = sorted({target, target.rstrip("/"), target.rstrip("/") + "/"})
@@ -237,12 +252,12 @@ def _mentions(con: Connection, article_id: str, text: str) -> tuple[list[Any], d
     return list(claims.values()), mentions
 
 
-def _verdicts(con: Connection, claim_ids: list[str]) -> dict[str, tuple[VerdictInfo, list[str]]]:
+def _verdicts(con: Connection) -> dict[str, tuple[VerdictInfo, list[str]]]:
     rows = con.execute(
         "SELECT v.claim_id, v.status, v.confidence, v.rationale, v.run_id, v.assessor, "
-        "v.needs_review, v.review_reasons, v.created_at, v.evidence_ids FROM current_verdicts v "
-        "WHERE v.claim_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
-        [claim_ids],
+        "v.needs_review, v.review_reasons, timezone('UTC', v.created_at), v.evidence_ids "
+        "FROM current_verdicts v "
+        "WHERE v.claim_id IN (SELECT claim_id FROM report_claims)",
     ).fetchall()
     out = {}
     for cid, status, conf, rationale, run_id, assessor, needs, reasons, created, ev in rows:
@@ -252,16 +267,16 @@ def _verdicts(con: Connection, claim_ids: list[str]) -> dict[str, tuple[VerdictI
     return out
 
 
-def _evidence(con: Connection, claim_ids: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+def _evidence(con: Connection) -> dict[str, list[tuple[Any, ...]]]:
     rows = con.execute(
         "SELECT e.claim_id, e.id, e.stance, e.score, e.relevance, e.reason, "
         "coalesce(e.quote, p.text, ''), s.url, coalesce(s.title, sn.title), s.domain, s.tier, "
-        "sn.published, sn.fetched_at, p.snapshot_hash, e.run_id, e.assessed_at "
+        "sn.published, timezone('UTC', sn.fetched_at), p.snapshot_hash, e.run_id, "
+        "timezone('UTC', e.assessed_at) "
         "FROM evidence e JOIN sources s ON s.id = e.source_id "
         "LEFT JOIN passages p ON p.id = e.passage_id "
         "LEFT JOIN snapshots sn ON sn.hash = p.snapshot_hash "
-        "WHERE e.claim_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
-        [claim_ids],
+        "WHERE e.claim_id IN (SELECT claim_id FROM report_claims)",
     ).fetchall()
     out: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows:
@@ -282,11 +297,11 @@ def _evidence_items(rows: Sequence[tuple[Any, ...]], deciding: set[str]) -> tupl
     return tuple(items)
 
 
-def _decisions(con: Connection, claim_ids: list[str]) -> dict[str, Decision]:
+def _decisions(con: Connection) -> dict[str, Decision]:
     rows = con.execute(
-        "SELECT claim_id, rating, note, editor, publish, created_at FROM current_decisions "
-        "WHERE claim_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
-        [claim_ids],
+        "SELECT claim_id, rating, note, editor, publish, timezone('UTC', created_at) "
+        "FROM current_decisions "
+        "WHERE claim_id IN (SELECT claim_id FROM report_claims)",
     ).fetchall()
     return {cid: Decision(rating, note, editor, bool(publish), _utc(at))
             for cid, rating, note, editor, publish, at in rows}
@@ -303,27 +318,25 @@ def _run_info(row: Sequence[Any]) -> RunInfo:
 
 
 
-def _methods(con: Connection, claim_ids: list[str], first_run: str | None) -> Methods:
+def _methods(con: Connection, first_run: str | None) -> Methods:
     runs = con.execute(
-        "SELECT id, flow, started_at, finished_at, status, CAST(params AS VARCHAR), note FROM runs "
+        "SELECT id, flow, timezone('UTC', started_at), timezone('UTC', finished_at), status, "
+        "CAST(params AS VARCHAR), note FROM runs "
         "WHERE id = ? OR id IN ("
-        "SELECT run_id FROM verdicts WHERE claim_id IN (SELECT unnest(CAST(? AS VARCHAR[])))) ORDER BY started_at, id",
-        [first_run, claim_ids],
+        "SELECT run_id FROM verdicts WHERE claim_id IN (SELECT claim_id FROM report_claims)) ORDER BY started_at, id",
+        [first_run],
     ).fetchall()
     providers = con.execute(
         "SELECT provider, count(*) FROM claim_sources "
-        "WHERE claim_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) GROUP BY provider ORDER BY provider",
-        [claim_ids],
+        "WHERE claim_id IN (SELECT claim_id FROM report_claims) GROUP BY provider ORDER BY provider",
     ).fetchall()
     assessors = con.execute(
         "SELECT DISTINCT assessor FROM verdicts "
-        "WHERE claim_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) ORDER BY assessor",
-        [claim_ids],
+        "WHERE claim_id IN (SELECT claim_id FROM report_claims) ORDER BY assessor",
     ).fetchall()
     fetches = con.execute(
         "SELECT status, count(*) FROM fetches WHERE source_id IN (SELECT source_id FROM "
-        "claim_sources WHERE claim_id IN (SELECT unnest(CAST(? AS VARCHAR[])))) GROUP BY status ORDER BY status",
-        [claim_ids],
+        "claim_sources WHERE claim_id IN (SELECT claim_id FROM report_claims)) GROUP BY status ORDER BY status",
     ).fetchall()
     return Methods(
         runs=tuple(_run_info(r) for r in runs),
@@ -347,12 +360,12 @@ def article_report(
     with wh.connect(read_only=True) as con:
         article, text = _article(con, article_id)
         first_run = con.execute("SELECT first_run FROM articles WHERE id = ?", [article_id]).fetchone()
+        _scope(con, "article", article_id)
         claim_rows, mentions = _mentions(con, article_id, text)
-        verdicts = _verdicts(con, [row[0] for row in claim_rows])
-        ids = [row[0] for row in claim_rows]
-        evidence = _evidence(con, ids)
-        decisions = _decisions(con, ids)
-        methods = _methods(con, ids, first_run[0] if first_run else None)
+        verdicts = _verdicts(con)
+        evidence = _evidence(con)
+        decisions = _decisions(con)
+        methods = _methods(con, first_run[0] if first_run else None)
     claims = []
     for cid, ctext, kind, worth, quote in claim_rows:
         verdict, deciding = verdicts.get(cid, (None, []))
@@ -373,10 +386,12 @@ def run_report(
     """What one run found: the claims it assessed, the articles it read, its fetches."""
     with wh.connect(read_only=True) as con:
         row = con.execute(
-            "SELECT id, flow, started_at, finished_at, status, CAST(params AS VARCHAR), note FROM runs WHERE id = ?", [run_id]
+            "SELECT id, flow, timezone('UTC', started_at), timezone('UTC', finished_at), status, "
+        "CAST(params AS VARCHAR), note FROM runs WHERE id = ?", [run_id]
         ).fetchone()
         if row is None:
             raise InputError(f"no run {run_id!r} in the warehouse")
+        _scope(con, "run", run_id)
         articles = con.execute(
             "SELECT id, url, canonical_url, title, published, source_path, created_at "
             "FROM articles WHERE first_run = ? OR id IN (SELECT article_id FROM claim_mentions "
@@ -397,7 +412,7 @@ def run_report(
             "  WHERE e.claim_id IN (SELECT claim_id FROM verdicts WHERE run_id = ?)) WHERE rn = 1",
             [run_id],
         ).fetchall()
-        decisions = _decisions(con, [row[0] for row in claim_rows])
+        decisions = _decisions(con)
         fetches = con.execute(
             "SELECT status, count(*) FROM fetches WHERE run_id = ? GROUP BY status ORDER BY status",
             [run_id],

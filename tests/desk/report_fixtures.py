@@ -247,57 +247,55 @@ def build_fixture_warehouse(path: Path) -> Warehouse:
 
 def add_synthetic_article(wh: Warehouse, article_id: str, claims: int, evidence_per_claim: int,
                           sources: int = 50) -> None:
-    """A large article for the benchmark: ``claims`` claims with ``evidence_per_claim`` rows each."""
-    sentences = [f"Claim number {i} says the figure was {i * 7} percent in {2000 + i % 25}."
-                 for i in range(claims)]
-    body = " ".join(sentences)
-    stances = ("supports", "refutes", "neutral")
-    statuses = ("supported", "refuted", "mixed", "unverified")
+    """A large article for the benchmark: ``claims`` claims with ``evidence_per_claim`` rows each,
+    a published editorial rating on every fourth claim. Generated in SQL, so it takes a moment."""
+    a, n, k, m = article_id, claims, evidence_per_claim, sources
+    script = [
+        ("INSERT INTO articles (id, url, canonical_url, title, published, text, content_hash, "
+         "first_run, created_at) SELECT $a, 'https://big.example.org/' || $a, "
+         "'https://big.example.org/' || $a, 'Big ' || $a, DATE '2026-01-01', "
+         "string_agg('Claim number ' || i || ' says the figure was ' || (i * 7) || ' percent.', ' ' ORDER BY i), 'h_' || $a, $run, $t FROM range($n) t(i)"),
+        ("INSERT INTO sources (id, url, canonical_url, domain, tier, title, first_seen) "
+         "SELECT 's_' || $a || '_' || i, 'https://src' || i || '.example.org/p', "
+         "'https://src' || i || '.example.org/p', 'src' || i || '.example.org', 'reference', "
+         "'Source ' || i, $t FROM range($m) t(i)"),
+        ("INSERT INTO snapshots (hash, source_id, bytes, content_type, fetched_at, title, "
+         "published, text) SELECT rpad($a || '_' || lpad(i::VARCHAR, 4, '0') || '_', 64, '0'), 's_' || $a || '_' || i, 400, "
+         "'text/html', $t, 'Source ' || i, DATE '2025-06-01', "
+         "repeat('Source ' || i || ' reports figures for many years. ', 8) FROM range($m) t(i)"),
+        ('INSERT INTO passages (id, snapshot_hash, idx, start, "end", text) '
+         "SELECT 'p_' || $a || '_' || i, rpad($a || '_' || lpad(i::VARCHAR, 4, '0') || '_', 64, '0'), 0, 0, 300, "
+         "repeat('Source ' || i || ' reports figures for many years. ', 8) FROM range($m) t(i)"),
+        ("INSERT INTO claims (id, text, normalized, kind, checkworthiness, entities, quantities, "
+         "dates, quote, first_run, created_at) SELECT 'c_' || $a || '_' || lpad(i::VARCHAR, 4, '0'), "
+         "'Claim number ' || i || ' says the figure was ' || (i * 7) || ' percent.', lower('Claim number ' || i || ' says the figure was ' || (i * 7) || ' percent.'), "
+         "'statistic', round(0.5 + ((i * 37) % 50) / 100, 2), "
+         "'[]', '[]', '[]', 'null', $run, $t FROM range($n) t(i)"),
+        ('INSERT INTO claim_mentions (claim_id, article_id, text, sentence, start, "end", first_run) '
+         "SELECT 'c_' || $a || '_' || lpad(i::VARCHAR, 4, '0'), $a, "
+         "'Claim number ' || i || ' says the figure was ' || (i * 7) || ' percent.', 'Claim number ' || i || ' says the figure was ' || (i * 7) || ' percent.', "
+         "i * 50, i * 50 + 45, $run FROM range($n) t(i)"),
+        ("INSERT INTO evidence (id, claim_id, passage_id, source_id, relevance, stance, score, "
+         "reason, quote, quote_start, quote_end, run_id, assessed_at) "
+         "SELECT 'e_' || $a || '_' || i || '_' || j, 'c_' || $a || '_' || lpad(i::VARCHAR, 4, '0'), "
+         "'p_' || $a || '_' || ((i + j) % $m), 's_' || $a || '_' || ((i + j) % $m), 0.3 + j / 20, "
+         "['supports', 'refutes', 'neutral'][((i + j) % 3) + 1], 0.2 + j / 25, "
+         "'Reason ' || j || ' for claim ' || i || '.', "
+         "'Source ' || ((i + j) % $m) || ' reports figures.', 0, 30, $run, $t "
+         "FROM range($n) t(i), range($k) u(j)"),
+        ("INSERT INTO verdicts (id, claim_id, run_id, status, confidence, rationale, evidence_ids, "
+         "assessor, needs_review, review_reasons, created_at) "
+         "SELECT 'v_' || $a || '_' || i, 'c_' || $a || '_' || lpad(i::VARCHAR, 4, '0'), $run, "
+         "['supported', 'refuted', 'mixed', 'unverified'][(i % 4) + 1], 0.6, "
+         "'Rationale for claim ' || i || '.', "
+         "to_json(['e_' || $a || '_' || i || '_0', 'e_' || $a || '_' || i || '_1', "
+         "'e_' || $a || '_' || i || '_2']), 'rules', false, '[]', $t FROM range($n) t(i)"),
+        ("INSERT INTO reviews (id, claim_id, editor, action, rating, note, publish, created_at) "
+         "SELECT 'rv_' || $a || '_' || i, 'c_' || $a || '_' || lpad(i::VARCHAR, 4, '0'), 'maria', "
+         "'decide', ['true', 'mostly-true', 'misleading', 'false', 'unproven'][(i % 5) + 1], "
+         "'Note ' || i, true, $t FROM range(0, $n, 4) t(i)"),
+    ]
+    params = {"a": a, "n": n, "k": k, "m": m, "run": RUN_ID, "t": T0}
     with wh.transaction() as con:
-        _insert(con, "articles", id=article_id, url=f"https://big.example.org/{article_id}",
-                canonical_url=f"https://big.example.org/{article_id}", title=f"Big {article_id}",
-                published="2026-01-01", text=body, content_hash=f"h_{article_id}",
-                source_path=None, first_run=RUN_ID, created_at=T0)
-        src_rows, snap_rows, pas_rows = [], [], []
-        for s in range(sources):
-            sid, snap = f"s_{article_id}_{s}", f"{article_id}_{s:04d}".ljust(64, "0")
-            text = f"Source {s} reports figures for many years. " * 8
-            src_rows.append([sid, f"https://src{s}.example.org/p", f"https://src{s}.example.org/p",
-                             f"src{s}.example.org", "reference", f"Source {s}", T0])
-            snap_rows.append([snap, sid, None, len(text), "text/html", T0, None, None,
-                              f"Source {s}", "2025-06-01", None, text])
-            pas_rows.append([f"p_{article_id}_{s}", snap, 0, 0, len(text), text])
-        _insert_many(con, "sources", "id url canonical_url domain tier title first_seen", src_rows)
-        _insert_many(con, "snapshots", "hash source_id path bytes content_type fetched_at url "
-                     "canonical_url title published author text", snap_rows)
-        _insert_many(con, "passages", "id snapshot_hash idx start end text", pas_rows)
-        claim_rows, mention_rows, ev_rows, verdict_rows = [], [], [], []
-        offset = 0
-        for i, sentence in enumerate(sentences):
-            cid = f"c_{article_id}_{i:04d}"
-            claim_rows.append([cid, sentence, sentence.lower(), "statistic",
-                               round(0.5 + (i * 37 % 50) / 100, 2), "[]", "[]", "[]", "null",
-                               RUN_ID, T0])
-            mention_rows.append([cid, article_id, sentence, sentence, offset,
-                                 offset + len(sentence), RUN_ID])
-            offset += len(sentence) + 1
-            ids = []
-            for j in range(evidence_per_claim):
-                s = (i + j) % sources
-                eid = f"e_{article_id}_{i}_{j}"
-                ids.append(eid)
-                ev_rows.append([eid, cid, f"p_{article_id}_{s}", f"s_{article_id}_{s}",
-                                0.3 + j / 20, stances[(i + j) % 3], 0.2 + j / 25,
-                                f"Reason {j} for claim {i}.", f"Source {s} reports figures.",
-                                0, 30, RUN_ID, T0])
-            verdict_rows.append([f"v_{cid}", cid, RUN_ID, statuses[i % 4], 0.6,
-                                 f"Rationale for claim {i}.", json.dumps(ids[:3]), "rules",
-                                 False, "[]", T0])
-        _insert_many(con, "claims", "id text normalized kind checkworthiness entities quantities "
-                     "dates quote first_run created_at", claim_rows)
-        _insert_many(con, "claim_mentions", "claim_id article_id text sentence start end first_run",
-                     mention_rows)
-        _insert_many(con, "evidence", "id claim_id passage_id source_id relevance stance score "
-                     "reason quote quote_start quote_end run_id assessed_at", ev_rows)
-        _insert_many(con, "verdicts", "id claim_id run_id status confidence rationale evidence_ids "
-                     "assessor needs_review review_reasons created_at", verdict_rows)
+        for sql in script:
+            con.execute(sql, {key: v for key, v in params.items() if f"${key}" in sql})
