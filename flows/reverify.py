@@ -139,17 +139,21 @@ def keep_evidence_of_record(
 def source_events(
     run_id: str, now: datetime, reads: Mapping[str, stages.SourceRead],
     states: Mapping[str, SourceState], added: Mapping[str, Sequence[Candidate]],
+    known_urls: set[str],
 ) -> list[SourceEvent]:
-    """Changed, gone and back per source; new per claim and source found this run."""
+    """Changed, gone, back and first readable per source; new per claim for sources found now.
+
+    A source only found this run gets its "new" event per claim, not one of its own as well.
+    """
     events = []
-    for read in reads.values():
+    for url, read in reads.items():
         before = states[read.source_id]
         fetched = read.result.status == "fetched"
         found = tracking.event_for(
             before, gone_now=is_gone(read.result),
             snapshot_now=read.snapshot_hash if fetched else None,
         )
-        if found is None:
+        if found is None or (found[0] == "new" and url not in known_urls):
             continue
         kind, why = found
         detail = read.result.reason if kind == "gone" else f"{read.result.bytes} bytes"
@@ -246,7 +250,8 @@ def _reverify(
         wh, sorted({r.source_id for r in reads.values()}), exclude_run=run_id)
     reads = keep_evidence_of_record(wh, reads, states)
     now = clock()
-    events = source_events(run_id, now, reads, states, added)
+    known_urls = {c.url for cs in known.values() for c in cs}
+    events = source_events(run_id, now, reads, states, added, known_urls)
     with wh.transaction() as con:
         stages.record_reads(con, run_id, discovered, reads, now)
         tracking.save_events(con, events)

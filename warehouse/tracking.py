@@ -253,8 +253,9 @@ def event_for(
 ) -> tuple[EventKind, str] | None:
     """What happened to a source between the last run and this one, with a reason; None: nothing.
 
-    A page that never had a snapshot cannot vanish; a transient failure (no snapshot now, not
-    gone) says nothing either way.
+    A page read for the first time is "new" (a cited page that was missing until now); a page
+    that never had a snapshot cannot vanish; a transient failure (no snapshot now, not gone)
+    says nothing either way.
     """
     if gone_now:
         if before.gone or before.snapshot is None:
@@ -264,7 +265,9 @@ def event_for(
         return None
     if before.gone:
         return "back", "the source answers again"
-    if before.snapshot is not None and snapshot_now != before.snapshot:
+    if before.snapshot is None:
+        return "new", "the source has content for the first time"
+    if snapshot_now != before.snapshot:
         return "changed", "the source's content changed"
     return None
 

@@ -18,7 +18,10 @@ ROBOTS = "User-agent: *\nAllow: /\n"
 
 
 class Site:
-    """``pages`` maps a path to its HTML, or to an int status for a page that is gone."""
+    """``pages`` maps a path to its HTML, or to an int status for a page that is gone.
+
+    Counts requests, 304s and body bytes of pages (robots.txt is not counted).
+    """
 
     def __init__(self, pages: dict[str, str | int] | None = None, *, delay: float = 0.0) -> None:
         self.pages: dict[str, str | int] = {"/robots.txt": ROBOTS, **(pages or {})}
@@ -58,9 +61,11 @@ class Site:
                 if site.delay and path != "/robots.txt":
                     time.sleep(site.delay)
                 if isinstance(entry, int):
+                    site._count(False, 0)
                     self._send(entry, b"gone", {})
                     return
                 body = entry.encode("utf-8")
+                counted = path != "/robots.txt"
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 stamp = formatdate(site.modified.get(path, 1_700_000_000), usegmt=True)
                 headers = {"ETag": etag, "Last-Modified": stamp}
@@ -68,7 +73,8 @@ class Site:
                     site._count(True, 0)
                     self._send(304, b"", headers)
                     return
-                site._count(False, len(body))
+                if counted:
+                    site._count(False, len(body))
                 self._send(200, body, headers)
 
             def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
@@ -86,8 +92,7 @@ class Site:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server = _QuietServer(("127.0.0.1", 0), Handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -96,6 +101,13 @@ class Site:
             server.shutdown()
             server.server_close()
             thread.join(5)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client closing a kept-alive connection is not news
 
 
 def page(title: str, *paragraphs: str) -> str:

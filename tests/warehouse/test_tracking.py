@@ -147,7 +147,7 @@ def test_known_sources_validators_and_states_exclude_this_run(wh: Warehouse) -> 
         (SourceState("s", "h1", True), True, None, None),  # still gone
         (SourceState("s", "h1", True), False, "h1", "back"),
         (SourceState("s", "h1", False), False, None, None),  # a timeout says nothing
-        (SourceState("s", None, False), False, "h1", None),
+        (SourceState("s", None, False), False, "h1", "new"),  # readable for the first time
     ],
 )
 def test_event_for(before: SourceState, gone_now: bool, now: str | None, expected: str | None) -> None:
