@@ -13,6 +13,8 @@ from pathlib import Path
 EXAMPLES_DIR: Path = Path(__file__).resolve().parent
 ARTICLE_HTML: Path = EXAMPLES_DIR / "article.html"
 ARTICLE_TEXT: Path = EXAMPLES_DIR / "article.txt"
+# What a careful checker should conclude about each sentence of the article (see docs/examples.md).
+ARTICLE_EXPECTED: Path = EXAMPLES_DIR / "article_expected.json"
 SOURCES_DIR: Path = EXAMPLES_DIR / "sources"
 ROBOTS_TXT: Path = EXAMPLES_DIR / "robots.txt"
 VERIFY_CORPUS_DIR: Path = EXAMPLES_DIR / "verify_corpus"
@@ -23,6 +25,7 @@ MISSING_PATH = "/sources/missing-report.html"
 ROBOTS_BLOCKED_PATH = "/sources/private/internal-memo.html"
 
 __all__ = [
+    "ARTICLE_EXPECTED",
     "ARTICLE_HTML",
     "ARTICLE_TEXT",
     "EXAMPLES_DIR",

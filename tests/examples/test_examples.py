@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from examples import (
+    ARTICLE_EXPECTED,
     ARTICLE_HTML,
     ARTICLE_TEXT,
     EXAMPLES_DIR,
@@ -135,6 +136,18 @@ def test_robots_blocks_the_private_page_only() -> None:
     for href in SOURCE_LINKS:
         if href != ROBOTS_BLOCKED_PATH:
             assert robots.can_fetch("claimtrack", base + href), href
+
+
+def test_expected_statuses_match_the_article_and_sources() -> None:
+    expected = json.loads(ARTICLE_EXPECTED.read_text(encoding="utf-8"))
+    text = " ".join(ARTICLE_TEXT.read_text(encoding="utf-8").split())
+    for row in expected["claims"]:
+        assert text.count(row["match"]) == 1, row["id"]
+        assert set(row["expected"]) <= {"supported", "refuted", "mixed", "unverified"}
+        assert bool(row["expected"]) == row["checkworthy"]
+    assert set(expected["sources"]) == set(SOURCE_LINKS)
+    for href, status in expected["sources"].items():
+        assert status == {MISSING_PATH: "failed", ROBOTS_BLOCKED_PATH: "skipped"}.get(href, "fetched")
 
 
 # --- the source pages ----------------------------------------------------------------------------
