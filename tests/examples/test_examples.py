@@ -351,3 +351,16 @@ def test_server_is_quiet_and_stops(capfd: pytest.CaptureFixture[str]) -> None:
 def test_server_rejects_a_file_as_root(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError), serve_directory(tmp_path / "nothing"):
         pass
+
+
+def test_server_answers_concurrent_requests(server: tuple[str, int]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = ["/" + p.relative_to(EXAMPLES_DIR).as_posix() for p in SOURCE_PAGES] * 3
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda p: request(server, p)[0], paths))
+    assert statuses == [200] * len(paths)
+
+
+def test_server_refuses_other_methods(server: tuple[str, int]) -> None:
+    assert request(server, "/article.html", method="POST")[0] == 501
