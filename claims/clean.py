@@ -67,7 +67,10 @@ def _kind(line: str, seen: set[str], first_body_seen: bool) -> BlockKind:
     key = _key(bare)
     if not key:
         return "furniture"
-    if _FURNITURE.match(bare) or _BYLINE.match(bare) or _CAPTION.search(bare) or _DATE_ONLY.match(bare):
+    words = bare.split()
+    short = len(words) <= 30  # furniture, bylines and captions are short; skip the regexes otherwise
+    if short and (_FURNITURE.match(bare) or _BYLINE.match(bare) or _CAPTION.search(bare)
+                  or _DATE_ONLY.match(bare)):
         return "furniture"
     if key in seen:
         return "furniture"  # a title or teaser repeated under itself
@@ -75,7 +78,6 @@ def _kind(line: str, seen: set[str], first_body_seen: bool) -> BlockKind:
         return "item"
     if _MD_HEADING.match(line):
         return "heading"
-    words = bare.split()
     if len(words) <= 16 and not _END.search(bare):
         return "heading"  # a title or crosshead: no sentence punctuation
     if len(words) <= 3 and not first_body_seen:
@@ -113,9 +115,9 @@ def blocks(text: str) -> list[Block]:
             continue
         lead = len(line) - len(line.lstrip())
         s, e = start + lead, start + len(line.rstrip())
-        standalone = (
-            _ITEM.match(line) or _MD_HEADING.match(line) or _FURNITURE.match(stripped.strip("*_ "))
-            or _BYLINE.match(stripped)
+        standalone = _ITEM.match(line) or _MD_HEADING.match(line) or (
+            len(stripped) < 200
+            and (_FURNITURE.match(stripped.strip("*_ ")) or _BYLINE.match(stripped))
         )
         if standalone:
             flush()

@@ -7,7 +7,9 @@ year in the same text), never invented.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 
 from claims.model import DateRef
 
@@ -96,6 +98,12 @@ def _relative(word: str, published: date) -> DateRef | None:
 
 def find_date_spans(text: str, *, published: date | None = None) -> list[tuple[int, int, DateRef]]:
     """Every date in ``text`` with its character span, in reading order, spans not overlapping."""
+    return list(_date_spans(text, published))
+
+
+@lru_cache(maxsize=4096)
+def _date_spans(text: str, published: date | None) -> tuple[tuple[int, int, DateRef], ...]:
+    """Cached: extraction, identity and verification all ask about the same sentences."""
     found: list[tuple[int, int, DateRef]] = []
     taken: list[tuple[int, int]] = []
 
@@ -137,12 +145,12 @@ def find_date_spans(text: str, *, published: date | None = None) -> list[tuple[i
                     taken.append((s, e))
                     found.append((s, e, DateRef(m.group(0), ref.year, ref.month, ref.day)))
     found.sort(key=lambda t: t[0])
-    return found
+    return tuple(found)
 
 
 def find_dates(text: str, *, published: date | None = None) -> list[DateRef]:
     """Dates mentioned in ``text``; day-months without a year take it from ``published``."""
-    spans = find_date_spans(text, published=published)
+    spans: Sequence[tuple[int, int, DateRef]] = find_date_spans(text, published=published)
     if published is None:
         # A year written elsewhere in the same text completes a day-month that lacks one.
         years = {r.year for _, _, r in spans if r.year is not None}

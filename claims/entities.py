@@ -145,6 +145,12 @@ def _guess_type(name: str, before: str, after: str) -> EntityType:
 
 def find_entity_spans(text: str) -> list[tuple[int, int, Entity]]:
     """Every entity in ``text`` with its character span, in reading order."""
+    return list(_entity_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _entity_spans(text: str) -> tuple[tuple[int, int, Entity], ...]:
+    """Cached: extraction, identity and verification all ask about the same sentences."""
     table, demonyms, acro, word = _table()
     flat = unicodedata.normalize("NFC", text).translate(_APOS)
     if len(flat) != len(text):
@@ -210,7 +216,7 @@ def find_entity_spans(text: str) -> list[tuple[int, int, Entity]]:
         etype = _guess_type(name, flat[max(0, s - 40):s], flat[e:e + 40])
         add(s, e, etype, canonical(name))
     out.sort(key=lambda t: t[0])
-    return out
+    return tuple(out)
 
 
 def find_entities(text: str) -> list[Entity]:

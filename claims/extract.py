@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -19,7 +20,7 @@ from claims.decompose import decompose, strip_lead
 from claims.entities import find_entities, find_entity_spans
 from claims.identity import claim_id
 from claims.kinds import claim_kind
-from claims.model import CHECKWORTHY_CUT, Claim, Quote
+from claims.model import CHECKWORTHY_CUT, Claim, Entity, Quote
 from claims.quantities import find_quantities
 from claims.quotes import find_quote
 from claims.sentences import split_sentences
@@ -51,15 +52,17 @@ def _looks_binary(text: str) -> bool:
 def dateline(text: str) -> date | None:
     """The article's own date, from a byline or date line above the body ("By X, 9 October 2017"),
     so "June 1st" in the text gets its year from the article, not from a guess."""
-    for block in blocks(text)[:8]:
+    head = text[:3000]
+    for block in blocks(head)[:8]:
         if block.kind == "body":
             break
-        for ref in find_dates(text[block.start:block.end]):
+        for ref in find_dates(head[block.start:block.end]):
             if ref.year and ref.month and ref.day:
                 return date(ref.year, ref.month, ref.day)
     return None
 
 
+_WORD = re.compile(r"\b[A-Z][\w’'-]+")
 _IT = re.compile(r"^(?:It|Its)\b\s+(?P<next>\w+)(?:\s+(?P<after>\w+))?")
 _EXPLETIVE = frozenset({"would", "will", "seems", "seemed", "appears", "may", "might", "could", "can",
                         "takes", "took", "remains", "must", "should", "has"})
@@ -80,9 +83,9 @@ def _resolve_it(claim_text: str, topic: str | None) -> str:
     return topic + claim_text[2:]
 
 
-def _topic(sentence: str) -> str | None:
+def _topic(sentence: str, spans: Sequence[tuple[int, int, Entity]]) -> str | None:
     """The named thing a sentence opens with ("The International Space Station ..."), if any."""
-    for s, _, ent in find_entity_spans(sentence[:120]):
+    for s, _, ent in spans:
         lead = sentence[:s].strip()
         if lead in {"", "The", "the"} and ent.type in ("organisation", "product", "place", "other", "law"):
             return (lead + " " + ent.text).strip()
@@ -137,16 +140,18 @@ def extract_claims(
         if len(sentence) > MAX_SENTENCE or _ITEM_MARK.match(sentence):
             continue
         attribution = find_quote(sentence, last_person)
+        spans = find_entity_spans(sentence)
         mentions: list[tuple[int, str]] = []
-        for pos, _, ent in find_entity_spans(sentence):
+        for pos, _, ent in spans:
             if ent.type == "person":
                 mentions.append((pos, ent.canonical))
                 people[ent.canonical.split()[-1]] = ent.canonical
-        for name, full in people.items():
-            mentions.extend((m.start(), full) for m in re.finditer(r"\b" + re.escape(name) + r"\b", sentence))
+        for m in _WORD.finditer(sentence):
+            if m.group(0) in people:
+                mentions.append((m.start(), people[m.group(0)]))
         if mentions:
             last_person = max(mentions)[1]
-        topic = _topic(sentence) or topic
+        topic = _topic(sentence, spans) or topic
         if attribution is not None:
             speaker = attribution.quote.speaker
             if speaker in people:

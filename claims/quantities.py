@@ -8,6 +8,7 @@ day numbers of dates are dates, not quantities (see :mod:`claims.dates`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claims.dates import find_date_spans
 from claims.model import Quantity
@@ -159,6 +160,12 @@ def _spans_overlap(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
 
 def find_quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
     """Every quantity in ``text`` with its character span, in reading order."""
+    return list(_quantity_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
+    """Cached: extraction, identity and verification all ask about the same sentences."""
     dates = [(s, e) for s, e, _ in find_date_spans(text)]
     taken: list[tuple[int, int]] = list(dates)
     out: list[tuple[int, int, Quantity]] = []
@@ -237,7 +244,7 @@ def find_quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
         taken.append((s, e))
         out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[:s]))))
     out.sort(key=lambda t: t[0])
-    return out
+    return tuple(out)
 
 
 def find_quantities(text: str) -> list[Quantity]:
