@@ -58,3 +58,37 @@ def test_same_text_at_another_address_is_not_added_twice(tmp_path: Path) -> None
 
 def test_empty_corpus_searches_to_nothing(tmp_path: Path) -> None:
     assert search_corpus(Warehouse(tmp_path / "c.duckdb"), "anything", 5) == []
+
+
+def test_corpus_add_then_discover_finds_the_right_pages(tmp_path: Path) -> None:
+    """The acceptance path without the CLI: files -> corpus -> claims -> corpus provider."""
+    import claims
+    from claimtrack.settings import ProviderSettings
+    from sources import build_providers, corpus_files, discover
+
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "hok.md").write_text(
+        "# Honor of Kings passes 200 million accounts\n\nTencent said its mobile game Honor of "
+        "Kings has more than 200 million registered accounts in China.\n", encoding="utf-8")
+    (folder / "sub" / "fb.txt").write_text(
+        "Facebook blocked in China\n\nFacebook has been blocked in mainland China since 2009, "
+        "along with Twitter.\n", encoding="utf-8")
+    (folder / "sub" / "tidal.html").write_text(
+        "<html><head><title>Tidal plant</title></head><body><article><p>The council opened a "
+        "third tidal power plant that adds 40 megawatts to the grid.</p></article></body></html>",
+        encoding="utf-8")
+    wh = Warehouse(tmp_path / "c.duckdb")
+    assert add_documents(wh, corpus_files(folder)) == 3
+    providers = build_providers(["corpus"], ProviderSettings(),
+                                corpus_search=lambda q, n: search_corpus(wh, q, n))
+    expected = {
+        "Tencent's Honour of Kings mobile game has 200 million registered accounts in China.": "hok.md",
+        "Facebook is blocked in China.": "fb.txt",
+        "The new tidal power plant adds 40 megawatts to the grid.": "tidal.html",
+    }
+    for text, name in expected.items():
+        (claim,) = claims.extract_claims(text)[:1]
+        found = discover(claim, providers, per_claim=3)
+        assert found and found[0].url.endswith(name), (text, [c.url for c in found])
+        assert found[0].text is not None and found[0].provider == "corpus"
