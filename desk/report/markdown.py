@@ -122,8 +122,8 @@ def render_markdown(report: ArticleReport) -> str:
 def _methods(report: ArticleReport) -> list[str]:
     m = report.methods
     out = ["## Methods", ""]
-    providers = ", ".join(f"{escape(p)} ({n} sources)" for p, n in m.providers) or "none"
-    out.append(f"- Providers: {providers}")
+    providers = ", ".join(f"{escape(p)} {n}" for p, n in m.providers) or "none"
+    out.append(f"- Providers (sources proposed): {providers}")
     out.append(f"- Assessors: {', '.join(escape(a) for a in m.assessors) or 'none'}")
     fetches = ", ".join(f"{escape(s)} {n}" for s, n in m.fetches) or "none"
     out.append(f"- Fetches: {fetches}")

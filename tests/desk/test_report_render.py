@@ -54,6 +54,12 @@ def test_golden_article_report(fixture_wh, fmt: str) -> None:  # type: ignore[no
     _check_golden(f"riverton{SUFFIX[fmt]}", render.render(_report(fixture_wh), fmt))
 
 
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_golden_hostile_report(fixture_wh, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """Kept as golden files so a reviewer can read exactly how hostile text comes out."""
+    _check_golden(f"hostile{SUFFIX[fmt]}", render.render(_report(fixture_wh, HOSTILE_ID), fmt))
+
+
 @pytest.mark.parametrize("fmt", ["md", "json"])
 def test_golden_run_report(fixture_wh, fmt: str) -> None:  # type: ignore[no-untyped-def]
     wh, settings = fixture_wh
