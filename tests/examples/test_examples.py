@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from email.utils import formatdate
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -115,6 +116,17 @@ def test_article_length_and_one_rhetorical_question() -> None:
     words = len(ARTICLE_TEXT.read_text(encoding="utf-8").split())
     assert 500 <= words <= 800
     assert ARTICLE_TEXT.read_text(encoding="utf-8").count("?") == 1
+
+
+def test_article_text_is_the_html_body() -> None:
+    """article.txt and article.html carry the same paragraphs, so both inputs give the same claims."""
+    html = ARTICLE_HTML.read_text(encoding="utf-8")
+    body = re.search(r'<div class="entry-content">(.*?)</div>', html, re.S)
+    assert body is not None
+    paragraphs = [" ".join(unescape(re.sub(r"<[^>]+>", "", raw)).split())
+                  for raw in re.findall(r"<p>(.*?)</p>", body.group(1), re.S)]
+    text = ARTICLE_TEXT.read_text(encoding="utf-8").split("\n\n")
+    assert [" ".join(p.split()) for p in text[2:]] == paragraphs
 
 
 def test_article_links_are_relative_and_resolve() -> None:
