@@ -8,11 +8,13 @@ plugs in with ``register_assessor`` and is chosen by name from settings, without
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
+from claims.credibility import tier_weight
 from claims.model import Assessment, Claim, PassageStance
 from claims.slots import claim_slots, words
-from claims.stance import judge
+from claims.stance import Judgement, judge
 from claims.verdict import ExistingReview, ReviewStance, decide, review_stance
 from claimtrack.errors import ConfigError
 
@@ -47,6 +49,26 @@ def _reviews_about(text: str, reviews: Sequence[ExistingReview]) -> list[tuple[E
     return out
 
 
+def reconcile(found: list[Judgement], tiers: Sequence[str | None]) -> list[Judgement]:
+    """A claim is only as true as all its parts: a passage bearing out the number is no support
+    when an as-credible passage contradicts the date it does not give ("42.195 km ... in 1951")."""
+    def weight(i: int) -> float:
+        return tier_weight(tiers[i] if i < len(tiers) else None)
+
+    out = list(found)
+    for i, j in enumerate(found):
+        if j.stance != "supports":
+            continue
+        against = [(k, r) for k, r in enumerate(found) if r.stance == "refutes"
+                   and r.conflicted and not r.conflicted & j.matched and weight(k) >= 0.8 * weight(i)]
+        if against:
+            k, r = against[0]
+            slot = r.slot_texts[min(r.conflicted)]
+            out[i] = replace(j, stance="neutral", score=0.2, reason=(
+                f"{j.reason}, but passage {k + 1} contradicts '{slot}', which this one does not give"))
+    return out
+
+
 class RuleAssessor:
     """The default: slot-aligning rules (:mod:`claims.stance`), credibility-weighted verdict."""
 
@@ -63,15 +85,16 @@ class RuleAssessor:
         text = claim if isinstance(claim, str) else claim.text
         slots = claim_slots(text)
         stances = []
-        for i, passage in enumerate(passages):
-            j = judge(slots, passage)
+        tier_list = list(tiers or ())
+        for i, j in enumerate(reconcile([judge(slots, p) for p in passages], tier_list)):
+            passage = passages[i]
             stances.append(PassageStance(
                 index=i, stance=j.stance, score=j.score, relevance=j.relevance, reason=j.reason,
                 quote=passage[j.quote_start:j.quote_end], quote_start=j.quote_start,
                 quote_end=j.quote_end,
             ))
         status, confidence, rationale = decide(
-            stances, list(tiers or ()), _reviews_about(text, reviews), labels
+            stances, tier_list, _reviews_about(text, reviews), labels
         )
         return Assessment(status, confidence, rationale, tuple(stances))
 

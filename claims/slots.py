@@ -45,7 +45,11 @@ NEGATIONS = re.compile(
 )
 _DENIALS = frozenset({"denied", "denies", "deny", "denying", "rejected", "refuted", "dismissed",
                       "debunked", "falsely"})
-_NOT_NEGATION = re.compile(r"\b(?:not only|no doubt|no wonder|nothing but|not just)\b", re.IGNORECASE)
+_NOT_NEGATION = re.compile(
+    r"\b(?:not only|no doubt|no wonder|nothing but|not just|no later than|no fewer than|"
+    r"no less than|no more than|not\b[^.;]{0,40}?\buntil)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_START = re.compile(r"[,;:()\u2014]|\b(?:that|which|who|whom|whose|if|unless|because|"
                            r"although|though|while|whereas|despite)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;:()\u2014]|\b(?:but|although|though|while|whereas|despite|because)\b",
@@ -247,6 +251,7 @@ class Slot:
     quantity: Quantity | None = None
     date: DateRef | None = None
     measure: Measure | None = None
+    verbs: frozenset[str] = frozenset()  # the context words that read as verbs ("adopted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +265,7 @@ class Sentence:
     dates: tuple[Slot, ...]
     negations: tuple[Negation, ...]
     hedge: str | None
+    numbered: frozenset[tuple[str, str]] = frozenset()  # ("apollo", "11"), ("articl", "68")
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,16 +276,30 @@ class TextSlots:
     sentences: tuple[Sentence, ...]
     tokens: frozenset[str]
     entities: frozenset[str]  # canonical names, lower case
-    key_entities: frozenset[str]  # the typed ones (organisations, people, places, laws, products)
+    key_entities: frozenset[str]  # the ones a passage must name to be about the same thing
     entity_names: tuple[tuple[str, str], ...]  # (as written, canonical) in reading order
 
 
 def _context(text: str, start: int, end: int, names: frozenset[str]) -> frozenset[str]:
-    """The event words in the clause around a span: a few before it, fewer after it."""
+    """The event words in the clause around a span: a few before it and after it."""
     before = words(re.split(r"[;:()]|\band\b|,\s(?:and|but|while|which)\b",
                             text[max(0, start - 70):start])[-1])
-    after = words(re.split(r"[;:(),.]", text[end:end + 40])[0])
-    return frozenset(before[-5:] + after[:3]) - names
+    after = words(re.split(r"[;:(),.]", text[end:end + 60])[0])
+    return frozenset(before[-5:] + after[:5]) - names
+
+
+_IRREGULAR = _set(
+    "took went came began begun won lost made held sold became found built beat rose fell grew set "
+    "met led paid gave hit ran saw left broke brought bought chose drew fought flew got hung knew "
+    "laid lent rode sank sent shot shut spent stood struck swam taught told threw wrote"
+)
+
+
+def verbs_in(text: str) -> frozenset[str]:
+    """Stems of the words that read as past-tense verbs ("adopted", "took"): the event a date or a
+    number belongs to."""
+    return frozenset(stem(w) for w in _WORD.findall(text)
+                     if w.lower() in _IRREGULAR or (len(w) > 4 and w.lower().endswith("ed")))
 
 
 def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
@@ -296,6 +316,20 @@ def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
     return Measure(frozenset(mods), head, own_words)
 
 
+_SCORE = re.compile(r"\d+\s?[-–]\s?\d+\b|-\d")  # "4-2": a score or a range, not a count
+
+
+_NUMBERED = re.compile(r"\b([A-Z][a-z]+)\s(\d{1,4})\b(?![.,]\d)")
+_MONTH_WORDS = _set("january february march april may june july august september october november "
+                    "december jan feb mar apr jun jul aug sep sept oct nov dec")
+
+
+def numbered_names(text: str) -> frozenset[tuple[str, str]]:
+    """Names that carry a number ("Apollo 11", "Article 68"): another number is another thing."""
+    return frozenset((stem(m.group(1)), m.group(2)) for m in _NUMBERED.finditer(text)
+                     if m.group(1).lower() not in STOPWORDS | _MONTH_WORDS)
+
+
 def _is_identifier(text: str, start: int) -> bool:
     before = _WORD.findall(text[max(0, start - 12):start])
     return bool(before) and stem(before[-1]) in IDENTIFIER_WORDS
@@ -305,21 +339,28 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
     ents = find_entity_spans(part)
     names = frozenset(w for _, _, ent in ents for w in words(ent.text) + words(ent.canonical))
+    found = [(s, e, q) for s, e, q in find_quantity_spans(part)
+             if not _is_identifier(part, s) and not _SCORE.match(part, max(0, s - 1))
+             and not _SCORE.match(part, s)]
+    # a bare four-digit number the date finder left (years before 1600: "around 1455") is a year
+    years = [(s, e, DateRef(part[s:e], int(q.value))) for s, e, q in found
+             if q.unit == "count" and q.measure is None and re.fullmatch(r"1\d{3}", part[s:e])]
     qs = tuple(
         Slot(start + s, start + e, q.text or part[s:e], _context(part, s, e, names), quantity=q,
              measure=_measure_text(part, s, e, q))
-        for s, e, q in find_quantity_spans(part)
-        if not _is_identifier(part, s)
+        for s, e, q in found if not any(s == y[0] for y in years)
     )
     ds = tuple(
-        Slot(start + s, start + e, part[s:e], _context(part, s, e, names), date=d)
-        for s, e, d in find_date_spans(part)
+        Slot(start + s, start + e, part[s:e], ctx, date=d,
+             verbs=ctx & verbs_in(part[max(0, s - 70):e + 60]))
+        for s, e, d in sorted([*find_date_spans(part), *years], key=lambda t: t[0])
+        for ctx in (_context(part, s, e, names),)
     )
     # a name counts under every alias: "Wangzhe Rongyao" brings the words of "Honor of Kings"
     tokens = set(words(part)) | {w for _, _, ent in ents for w in words(ent.canonical)}
     return Sentence(
         start, end, part, frozenset(tokens), frozenset(ent.canonical.lower() for _, _, ent in ents),
-        qs, ds, negations(part), hedge_cue(part),
+        qs, ds, negations(part), hedge_cue(part), numbered_names(part),
     )
 
 
@@ -327,7 +368,9 @@ def _names(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str], froz
     found = find_entity_spans(text)
     names = tuple((ent.text, ent.canonical) for _, _, ent in found)
     every = frozenset(ent.canonical.lower() for _, _, ent in found)
-    typed = frozenset(ent.canonical.lower() for _, _, ent in found if ent.type != "other")
+    # the names a passage must share; a plural acronym ("ISPs") names a kind of thing, not one
+    typed = frozenset(ent.canonical.lower() for _, _, ent in found
+                      if not re.fullmatch(r"[A-Z]{2,}s", ent.text))
     return names, every, typed
 
 
@@ -350,6 +393,7 @@ def claim_slots(text: str) -> TextSlots:
     sentence = replace(
         sentence,
         quantities=tuple(replace(q, context=events) for q in sentence.quantities),
-        dates=tuple(replace(d, context=events) for d in sentence.dates),
+        dates=tuple(replace(d, context=events, verbs=events & verbs_in(text))
+                    for d in sentence.dates),
     )
     return TextSlots(text, (sentence,), sentence.tokens, every, typed, names)

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from claims.model import DateRef, Quantity, Stance
@@ -37,7 +38,8 @@ from claims.slots import (
 )
 
 MIN_TOPIC = 0.3  # below this share of the claim's words a passage is not about the claim
-WORDS_SUPPORT = 0.6  # a claim with no numbers or dates is supported by a sentence saying this much
+WORDS_SUPPORT = 0.6
+CONFLICT_TOPIC = 0.35  # a contradiction counts only in a sentence at least this much about the claim  # a claim with no numbers or dates is supported by a sentence saying this much
 LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
                    "just over", "well over"})
 UPPER = frozenset({"less than", "fewer than", "up to", "at most", "as many as", "as much as",
@@ -60,6 +62,9 @@ class Judgement:
     reason: str
     quote_start: int = 0
     quote_end: int = 0
+    matched: frozenset[int] = frozenset()  # the claim's slots (numbers, then dates) it bears out
+    conflicted: frozenset[int] = frozenset()  # and those it contradicts
+    slot_texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +113,7 @@ def establishes(found: Quantity, claimed: Quantity) -> bool:
     """Whether a compatible number also bears the claim out: "more than 100 million" does not
     establish "200 million", "210 million" does establish "more than 200 million"."""
     lo, hi = interval(claimed)
-    return lo * 0.95 <= found.value <= hi * 1.05 or interval(found) == (lo, hi)
+    return lo <= found.value <= hi or interval(found) == (lo, hi)
 
 
 def is_cap(slot: Slot) -> bool:
@@ -172,7 +177,7 @@ def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
         if rel == "same":
             return _Aligned("conflict", c, p)
     for p, rel, _ in verdicts:
-        if rel == "unknown" and (p.context & c.context or cov >= 0.5):
+        if rel == "unknown" and p.context & c.context and cov >= 0.5:
             return _Aligned("conflict", c, p)
     for p, rel, _ in verdicts:
         if rel in ("different", "partial"):
@@ -180,12 +185,23 @@ def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
     return _Aligned("absent", c)
 
 
-def _align_date(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
+def _align_date(c: Slot, sentence: Sentence, others: Sequence[Slot]) -> _Aligned:
     """The claim's date against the passage date whose clause is most like the claim; a different
-    date counts against the claim only when that clause says what the claim says."""
+    date counts against the claim only when that clause says what the claim says. A passage date
+    that is one of the claim's other dates ("did not regain its 1929 peak until 1954") is not
+    against this one."""
     assert c.date is not None
-    if not sentence.dates:
+    def nearer_other(p: DateRef) -> bool:
+        """The passage date is one of the claim's other dates, or nearer to one of them."""
+        return any(o.date is not None and (dates_agree(o.date, p) or (
+            o.date.year and p.year and c.date and c.date.year
+            and abs(o.date.year - p.year) < abs(c.date.year - p.year))) for o in others)
+
+    candidates = [p for p in sentence.dates if p.date is not None and (
+        dates_agree(c.date, p.date) or not nearer_other(p.date))]
+    if not candidates:
         return _Aligned("absent", c)
+    sentence = replace(sentence, dates=tuple(candidates))
 
     def share(p: Slot) -> float:
         return len(p.context & c.context) / len(p.context) if p.context else 0.0
@@ -195,8 +211,11 @@ def _align_date(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
     for p in closest:
         if p.date is not None and dates_agree(c.date, p.date):
             return _Aligned("match", c, p)
-    if best >= 0.5 or cov >= 0.6:
-        return _Aligned("conflict", c, closest[0])
+    for p in closest:
+        shared = p.context & c.context
+        # the same event: most of its clause is the claim's, or it shares the claim's verb
+        if shared and (best >= 0.5 or shared & p.verbs & c.verbs):
+            return _Aligned("conflict", c, p)
     return _Aligned("absent", c)
 
 
@@ -236,14 +255,53 @@ def _coverage(claim: frozenset[str], tokens: frozenset[str]) -> float:
     return len(claim & tokens) / len(claim) if claim else 0.0
 
 
-def _sentence_judgement(
-    claim: TextSlots, c: Sentence, s: Sentence, pass_cov: float,
-) -> tuple[Stance, float, str, float]:
-    """(stance, score, reason, topic) for one sentence of a passage."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One sentence's stance and how it aligned each of the claim's slots."""
+
+    sentence: Sentence
+    stance: Stance
+    score: float
+    reason: str
+    topic: float
+    aligned: tuple[_Aligned, ...]
+
+
+def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
+    """A sentence with names of its own must name most of the claim's (all of one or two), and
+    not another number of the claim's numbered names ("Apollo 17" for "Apollo 11")."""
+    mine = dict(c.numbered)
+    if any(name in mine and num != mine[name] for name, num in s.numbered) and not (
+            c.numbered & s.numbered):
+        return False
+    if not key or not s.entities:
+        return True
+    found = sum(1 for n in key if n in s.entities or set(words(n)) <= s.tokens)
+    return found >= (len(key) if len(key) <= 2 else math.ceil(len(key) / 2))
+
+
+def _read_sentence(
+    c: Sentence, s: Sentence, pass_cov: float, claim_key: frozenset[str] = frozenset()
+) -> _Read:
     cov = _coverage(c.tokens, s.tokens)
     topic = max(cov, 0.85 * pass_cov, 0.6 * cov + 0.4 * pass_cov)
     qs = [_align_quantity(q, s, cov) for q in c.quantities]
-    ds = [_align_date(d, s, cov) for d in c.dates]
+    ds = [_align_date(d, s, [o for o in c.dates if o is not d]) for d in c.dates]
+    # a differing number or date in a sentence not about the claim, or about someone else
+    # ("Apollo 17 landed in December 1972"), says nothing against it
+    if topic < CONFLICT_TOPIC or not _names_subject(claim_key, s, c):
+        qs = [a if a.relation != "conflict" else _Aligned("absent", a.claim) for a in qs]
+        ds = [a if a.relation != "conflict" else _Aligned("absent", a.claim) for a in ds]
+    stance, score, reason = _sentence_judgement(c, s, cov, topic, qs, ds)
+    if stance != "neutral" and topic < MIN_TOPIC:
+        stance, score, reason = "neutral", 0.1, f"too little about the claim: {reason}"
+    return _Read(s, stance, score, reason, topic, tuple(qs + ds))
+
+
+def _sentence_judgement(
+    c: Sentence, s: Sentence, cov: float, topic: float, qs: list[_Aligned], ds: list[_Aligned],
+) -> tuple[Stance, float, str]:
+    """(stance, score, reason) for one sentence of a passage."""
     hedge = 0.85 if s.hedge and s.hedge != c.hedge else 1.0
     hedged = f"; hedged: '{s.hedge}'" if hedge < 1.0 else ""
 
@@ -253,7 +311,7 @@ def _sentence_judgement(
         assert a.found is not None
         kind = "number on the same measure" if a.claim.quantity else "date"
         score = min(1.0, 0.55 + 0.45 * topic) * hedge
-        return "refutes", score, f"'{a.found.text}' contradicts '{a.claim.text}' ({kind}){hedged}", topic
+        return "refutes", score, f"'{a.found.text}' contradicts '{a.claim.text}' ({kind}){hedged}"
 
     matches = [a for a in qs + ds if a.relation == "match"]
     denial = _denial(c.tokens, s.negations)
@@ -268,7 +326,7 @@ def _sentence_judgement(
             why = f"denies it: '{denial.cue}'"
         else:
             why = f"states what the claim denies ('{c.negations[0].cue}')"
-        return "refutes", score, why + hedged, topic
+        return "refutes", score, why + hedged
 
     if c.quantities or c.dates:
         wanted = len(qs) + len(ds)
@@ -278,7 +336,7 @@ def _sentence_judgement(
             score = min(1.0, 0.45 + 0.3 * topic + 0.25 * share) * hedge
             said = "; ".join(f"'{a.found.text}' matches '{a.claim.text}'" for a in matches
                              if a.found is not None)
-            return "supports", score, said + hedged, topic
+            return "supports", score, said + hedged
         other = [a for a in qs if a.relation == "other-measure"]
         if other and other[0].found is not None and other[0].found.measure is not None:
             a, found = other[0], other[0].found
@@ -286,15 +344,15 @@ def _sentence_judgement(
             return "neutral", 0.3, (
                 f"'{found.text}' is a different measure ({found.measure.describe()}) from "
                 f"'{a.claim.text}' ({a.claim.measure.describe()})"
-            ), topic
+            )
         weak = [a for a in qs if a.relation == "consistent" and a.found is not None]
         if weak and weak[0].found is not None:
             return "neutral", 0.25, (
                 f"'{weak[0].found.text}' is consistent with '{weak[0].claim.text}' but does not "
                 "establish it"
-            ), topic
+            )
         missing = ", ".join(f"'{a.claim.text}'" for a in qs + ds if a.relation != "match")
-        return "neutral", 0.2, f"about the claim but gives nothing for {missing}", topic
+        return "neutral", 0.2, f"about the claim but gives nothing for {missing}"
 
     if cov >= WORDS_SUPPORT:
         score = min(1.0, 0.4 + 0.5 * cov) * hedge
@@ -302,35 +360,61 @@ def _sentence_judgement(
         return "supports", score, (
             f"says the same: {len(c.tokens & s.tokens)} of {len(c.tokens)} key words ({shared})"
             + hedged
-        ), topic
+        )
     return "neutral", 0.2, (
         f"related but does not say it ({len(c.tokens & s.tokens)} of {len(c.tokens)} key words)"
-    ), topic
+    )
+
+
+def _named(claim: TextSlots, passage: TextSlots) -> bool:
+    """Whether the passage names whom the claim is about: one of one or two typed entities, half of
+    more ("Watson, Crick and Wilkins" are not named by a page that only mentions a Nobel Prize)."""
+    if not claim.key_entities:
+        return True
+    found = sum(1 for n in claim.key_entities
+                if n in passage.entities or set(words(n)) <= passage.tokens)
+    return found >= (1 if len(claim.key_entities) <= 2 else math.ceil(len(claim.key_entities) / 2))
+
+
+def _settle(reads: list[_Read]) -> _Read:
+    """The passage's stance from its sentences. A slot one sentence matches is not contradicted by
+    another sentence's different number or date (a page gives many dates); a contradiction of a
+    slot no sentence matches outweighs support for the other slots."""
+    matched = {k for r in reads if r.topic >= MIN_TOPIC
+               for k, a in enumerate(r.aligned) if a.relation == "match"}
+    settled = []
+    for r in reads:
+        conflicted = {k for k, a in enumerate(r.aligned) if a.relation == "conflict"}
+        if r.stance == "refutes" and conflicted and conflicted <= matched:
+            first = next(a for a in r.aligned if a.relation == "conflict")
+            r = replace(r, stance="neutral", score=0.2, reason=(
+                f"gives '{first.found.text if first.found else ''}', but the passage also gives "
+                f"'{first.claim.text}' elsewhere"))
+        settled.append(r)
+    for stance in ("refutes", "supports"):
+        side = [r for r in settled if r.stance == stance]
+        if side:
+            return max(side, key=lambda r: (r.score, -r.sentence.start))
+    return max(settled, key=lambda r: (r.topic, -r.sentence.start))
 
 
 def judge(claim: TextSlots, passage: str) -> Judgement:
-    """The stance of ``passage`` on ``claim``, from its most decisive sentence."""
+    """The stance of ``passage`` on ``claim``, with the sentence that decided it."""
     slots = passage_slots(passage)
     c = claim.sentences[0]
     pass_cov = _coverage(c.tokens, slots.tokens)
-    named = not claim.key_entities or bool(claim.key_entities & slots.entities) or any(
-        set(words(n)) <= slots.tokens for n in claim.key_entities
-    )
+    named = _named(claim, slots)
     if not slots.sentences or not named or pass_cov < MIN_TOPIC * 0.85:
         shared = len(c.tokens & slots.tokens)
-        why = "names none of the claim's entities" if not named else "not about the claim"
+        why = "does not name whom the claim is about" if not named else "not about the claim"
         return Judgement("neutral", 0.0, round(pass_cov, 3),
                          f"{why} ({shared} of {len(c.tokens)} key words)")
-    best: tuple[float, Stance, float, str, float, Sentence] | None = None
-    for s in slots.sentences:
-        stance, score, reason, topic = _sentence_judgement(claim, c, s, pass_cov)
-        if stance != "neutral" and topic < MIN_TOPIC:
-            stance, score, reason = "neutral", 0.1, f"too little about the claim: {reason}"
-        key = score if stance != "neutral" else topic - 1.0
-        if best is None or key > best[0]:
-            best = (key, stance, score, reason, topic, s)
-    assert best is not None
-    _, stance, score, reason, topic, s = best
-    if stance != "neutral":
-        reason += _aliases(claim, slots)
-    return Judgement(stance, round(score, 3), round(min(1.0, topic), 3), reason, s.start, s.end)
+    best = _settle([_read_sentence(c, s, pass_cov, claim.key_entities) for s in slots.sentences])
+    reason = best.reason + (_aliases(claim, slots) if best.stance != "neutral" else "")
+    return Judgement(
+        best.stance, round(best.score, 3), round(min(1.0, best.topic), 3), reason,
+        best.sentence.start, best.sentence.end,
+        matched=frozenset(k for k, a in enumerate(best.aligned) if a.relation == "match"),
+        conflicted=frozenset(k for k, a in enumerate(best.aligned) if a.relation == "conflict"),
+        slot_texts=tuple(a.claim.text for a in best.aligned),
+    )
