@@ -23,10 +23,13 @@ def _settings(ctx: typer.Context, db: Path | None) -> Settings:
     return settings.with_overrides(db=db)
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, name: str) -> None:
+    """To standard output, to FILE, or into DIR as ``name`` when FILE is a directory."""
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
         return
+    if output.is_dir():
+        output = output / name
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
@@ -45,15 +48,20 @@ def report(
     ] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (default: standard output).")
+        Path | None, typer.Option("--output", "-o", help="Write to FILE, or into DIR (default: standard output).")
     ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="Warehouse file (env CLAIMTRACK_DB).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """A per-article fact-check report (HTML, Markdown, JSON, ClaimReview) or a per-run summary."""
     import desk.report as render
     from warehouse import reports
     from warehouse.db import Warehouse
 
+    if as_json:
+        if format not in (None, "json"):
+            raise InputError(f"--json and --format {format} disagree; give one")
+        format = "json"
     if (target is None) == (run is None):
         raise InputError("give an article (id or URL) or --run RUN_ID, not both")
     settings = _settings(ctx, db)
@@ -64,7 +72,8 @@ def report(
         fmt = format or "md"
         if fmt not in render.RUN_FORMATS:
             raise InputError(f"a run report is md or json, not {fmt!r}")
-        _write(render.render_run(reports.run_report(wh, run, settings=settings), fmt), output)
+        text = render.render_run(reports.run_report(wh, run, settings=settings), fmt)
+        _write(text, output, f"{run}.run{'.md' if fmt == 'md' else '.json'}")
         return
     fmt = format or "html"
     if fmt not in render.FORMATS:
@@ -73,4 +82,5 @@ def report(
     article_id = reports.find_article(wh, target)
     if article_id is None:
         raise InputError(f"no article {target!r} in {settings.db} (give its id, URL or canonical URL)")
-    _write(render.render(reports.article_report(wh, article_id, settings=settings), fmt), output)
+    text = render.render(reports.article_report(wh, article_id, settings=settings), fmt)
+    _write(text, output, f"{article_id}{render.SUFFIXES[fmt]}")

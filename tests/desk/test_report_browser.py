@@ -76,3 +76,31 @@ def test_a_page_that_asks_for_the_network_is_caught(tmp_path: Path) -> None:
     shot = screenshot_html(html, tmp_path / "bad.png", full_page=False)
     assert shot.requests == ("http://203.0.113.9/x.png",)
     assert shot.dialogs == ("hi",)
+
+
+def test_print_layout(wh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """On paper: claims are not split across pages, evidence links print their targets."""
+    from playwright.sync_api import sync_playwright
+
+    from desk.report.screenshot import CHROMIUM_ARGS
+
+    wh, settings = wh_settings
+    report = reports.article_report(wh, ARTICLE_ID, settings=settings, now=FIXED_NOW)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda r: r.abort())
+            page.set_content(render.render(report, "html"))
+            page.emulate_media(media="print")
+            style = page.evaluate(
+                "() => { const c = document.querySelector('.claim');"
+                " const a = document.querySelector('.evidence a[href]');"
+                " return [getComputedStyle(c).breakInside,"
+                "         getComputedStyle(a, '::after').content]; }")
+            pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
+        finally:
+            browser.close()
+    assert style[0] == "avoid"
+    assert "https://council.example.gov/water-report-2025" in style[1]
+    assert pdf[:5] == b"%PDF-" and len(pdf) > 10_000

@@ -72,3 +72,14 @@ def test_missing_warehouse_is_input_error(tmp_path: Path) -> None:
     result = _run(ARTICLE_ID, "--db", str(tmp_path / "none.duckdb"))
     assert isinstance(result.exception, InputError)
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_json_flag_and_output_directory(db: Path, tmp_path: Path) -> None:
+    result = _run(ARTICLE_ID, "--db", str(db), "--json", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / f"{ARTICLE_ID}.json").read_text(encoding="utf-8"))
+    assert data["article"]["id"] == ARTICLE_ID
+    result = _run("--run", RUN_ID, "--db", str(db), "-o", str(tmp_path))
+    assert (tmp_path / f"{RUN_ID}.run.md").read_text(encoding="utf-8").startswith("# Run")
+    result = _run(ARTICLE_ID, "--db", str(db), "--json", "-f", "md")
+    assert isinstance(result.exception, InputError)
