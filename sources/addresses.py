@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -148,14 +149,15 @@ def check_url(url: str, allow_hosts: Iterable[str]) -> None:
     check_addresses(parsed.host, port, answers, allow, url)
 
 
-async def check_url_async(url: str, allow_hosts: Iterable[str]) -> httpx.URL:
+async def check_url_async(url: str, allow_hosts: Iterable[str],
+                          resolver: Resolver | None = None) -> httpx.URL:
     """``check_url`` without blocking the event loop; returns the parsed URL."""
     parsed = parse_url(url)
     allow = tuple(allow_hosts)
     port = _port(parsed)
     if not host_allowed(parsed.host, port, allow):
         try:
-            answers = await resolve_async(parsed.host, port)
+            answers = await (resolver or resolve_async)(parsed.host, port)
         except TerminalFetchError as exc:
             exc.url = url
             raise
@@ -170,11 +172,30 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     host as ``server_hostname`` to ``start_tls``, independent of the address connected to.
     """
 
-    def __init__(self, allow_hosts: Iterable[str], resolver: Resolver | None = None) -> None:
+    def __init__(self, allow_hosts: Iterable[str], resolver: Resolver | None = None,
+                 *, cache_seconds: float = 60.0) -> None:
         self._allow = tuple(allow_hosts)
-        self._resolve = resolver or resolve_async
+        self._resolver = resolver or resolve_async
+        self._cache: dict[tuple[str, int], tuple[float, list[str]]] = {}
+        self._cache_seconds = cache_seconds
         self._inner = httpcore.AnyIOBackend()
         self.connected: list[tuple[str, int]] = []  # (address, port), for tests and diagnostics
+
+    async def _resolve(self, host: str, port: int) -> list[str]:
+        """Resolve with a short cache: safe, because we connect to exactly what was checked."""
+        key = (host.lower(), port)
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        answers = await self._resolver(host, port)
+        if self._cache_seconds > 0:
+            self._cache[key] = (now + self._cache_seconds, answers)
+        return answers
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """The (cached) answers the backend will connect to; the fetcher checks hops with it."""
+        return await self._resolve(host, port)
 
     async def connect_tcp(
         self,

@@ -336,7 +336,8 @@ class Fetcher:
         current = page.url
         seen = {current}
         for _hop in range(self.settings.max_redirects + 1):
-            parsed = await check_url_async(current, self.settings.allow_hosts)
+            parsed = await check_url_async(current, self.settings.allow_hosts,
+                                           self.backend.resolve)
             page.final_url = current
             rules = None
             if self.settings.respect_robots:
@@ -481,7 +482,8 @@ class Fetcher:
         try:
             async with asyncio.timeout(self.settings.page_deadline):
                 for _hop in range(6):
-                    parsed = await check_url_async(current, self.settings.allow_hosts)
+                    parsed = await check_url_async(current, self.settings.allow_hosts,
+                                                   self.backend.resolve)
                     await self._wait_turn(parsed.host.lower(), self.settings.host_delay)
                     async with self._client.stream("GET", current) as response:
                         location = response.headers.get("location")

@@ -110,8 +110,8 @@ async def test_backend_checks_the_address_it_connects_to() -> None:
         return next(answers)
 
     try:
-        backend = GuardedBackend((), resolver=rebinding)
-        first = await backend._resolve("evil.example", trap.port)
+        backend = GuardedBackend((), resolver=rebinding, cache_seconds=0)
+        first = await backend.resolve("evil.example", trap.port)
         assert first == ["8.8.8.8"]
         with pytest.raises(BlockedAddressError):
             await backend.connect_tcp("evil.example", trap.port, timeout=1)
@@ -119,6 +119,21 @@ async def test_backend_checks_the_address_it_connects_to() -> None:
     finally:
         trap.stop()
     assert trap.connections == 0
+
+
+async def test_backend_caches_answers_it_checked() -> None:
+    calls = []
+
+    async def counting(host: str, port: int) -> list[str]:
+        calls.append(host)
+        return ["127.0.0.1"]
+
+    backend = GuardedBackend((), resolver=counting)
+    assert await backend.resolve("a.example", 80) == ["127.0.0.1"]
+    assert await backend.resolve("A.example", 80) == ["127.0.0.1"]
+    assert calls == ["a.example"]
+    with pytest.raises(BlockedAddressError):  # the cached answer is still checked on connect
+        await backend.connect_tcp("a.example", 80, timeout=1)
 
 
 async def test_backend_refuses_if_any_answer_is_private() -> None:
