@@ -28,14 +28,20 @@ from sources.urls import canonical_url, resolve
 MAX_CHARS = 5_000_000  # beyond this a "page" is a dump; read its head
 MAX_LINKS = 500
 MAX_TEXT = 1_000_000  # main text beyond this is cut at a line end (passages stay bounded)
+TRUST_CHARS = 250  # trafilatura's own minimum: below it, the fallback may know better
 MAX_ELEMENTS = 60_000  # trafilatura takes ~40 us per element; past this only the fallback reads
 _HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|p|div|article|title|meta|br|span|a)\b", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _SPACE = re.compile(r"\s+")
-_BOILERPLATE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-                "template", "svg", "iframe", "button", "select", "menu")
-_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd",
-           "dt", "figcaption")
+_NEVER_TEXT = ("script", "style", "template", "svg", "iframe", "button", "select", "option",
+               "textarea", "head", "title", "object", "embed", "canvas", "math")
+_BOILERPLATE = ("noscript", "nav", "header", "footer", "aside", "form", "menu", "dialog")
+_INLINE = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
+    "i", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+})
+MIN_FALLBACK_CHARS = 200
 _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
     "publish-date", "publish_date", "date", "dc.date.issued", "dc.date", "dcterms.created",
@@ -133,9 +139,12 @@ def _main_text(text: str, tree: Any, url: str | None, objects: list[dict[str, An
     body = normalize_text(jsonld.first_field(objects, "articleBody") or "")
     if body and len(main) < 0.5 * len(body):
         return body
-    if main:
+    if len(main) >= TRUST_CHARS:
         return main
-    return _fallback(tree) or body
+    fallback = _fallback(tree)  # trafilatura found little: see whether the page has more prose
+    if len(fallback) >= 2 * len(main) + 50:
+        return fallback
+    return main or fallback or body
 
 
 def _cap(text: str) -> str:
@@ -162,27 +171,68 @@ def fallback_text(html: str) -> str:
 
 
 def _fallback(tree: Any) -> str:
-    """Block-level text outside navigation, headers, footers and noisy containers."""
+    """Prose outside navigation and boilerplate; if that leaves nothing, prose anywhere.
+
+    Text is read block by block (a block's own text and its inline children, split at ``<br>``
+    pairs), so ``<div>``-and-``<br>`` pages read as well as ``<p>`` pages. Mostly-link lines
+    (menus, "most read" lists) are dropped. The second pass exists for pages that put the
+    article where boilerplate usually lives (a whole page inside ``<form>``, ``<header>`` or
+    ``<aside>``): it keeps only lines that read like sentences.
+    """
     body = tree.find("body")
     root = body if body is not None else tree
+    for el in list(root.iter(*_NEVER_TEXT)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    lenient = _prose(_lines(root), min_words=6, max_links=0.3)
     for el in list(root.iter(*_BOILERPLATE)):
         if el.getparent() is not None:
             el.drop_tree()
-    for el in list(root.iter("div", "section", "ul", "span")):
+    for el in list(root.iter("div", "section", "ul", "ol", "span", "table")):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
         if _NOISY_CLASS.search(marker) and el.getparent() is not None:
             el.drop_tree()
-    blocks: list[str] = []
-    for el in root.iter(*_BLOCKS):
-        if any(a.tag in _BLOCKS for a in el.iterancestors()):
-            continue  # the outer block already holds this text
-        line = _SPACE.sub(" ", el.text_content()).strip()
-        if len(line) >= 2 and (not blocks or blocks[-1] != line):
-            blocks.append(line)
-    if not blocks:
-        lines = (_SPACE.sub(" ", s).strip() for s in root.text_content().split("\n"))
-        blocks = [s for s in lines if len(s) > 1]
-    return normalize_text("\n".join(blocks))
+    strict = _prose(_lines(root), min_words=1, max_links=0.6)
+    text = strict if len(strict) >= MIN_FALLBACK_CHARS or len(strict) >= len(lenient) else lenient
+    return normalize_text(text)
+
+
+def _lines(root: Any) -> list[tuple[str, int]]:
+    """``(line, characters inside links)`` for every block's own text, in document order."""
+    out: list[tuple[str, int]] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in _INLINE:
+            continue
+        parts: list[str] = [el.text or ""]
+        linked = 0
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == "br":
+                parts.append("\n")
+            elif tag in _INLINE:
+                inner = child.text_content()
+                parts.append(inner)
+                linked += len(inner) if tag == "a" else sum(
+                    len(a.text_content()) for a in child.iter("a"))
+            elif tag:
+                parts.append("\n")
+            parts.append(child.tail or "")
+        raw = "".join(parts)
+        for piece in raw.split("\n"):
+            line = _SPACE.sub(" ", piece).strip()
+            if line:
+                out.append((line, min(linked, len(line)) if "\n" not in raw.strip() else 0))
+    return out
+
+
+def _prose(lines: list[tuple[str, int]], *, min_words: int, max_links: float) -> str:
+    kept: list[str] = []
+    for line, linked in lines:
+        if len(line) < 2 or linked > max_links * len(line) or len(line.split()) < min_words:
+            continue
+        if not kept or kept[-1] != line:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _title(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]]) -> str | None:
