@@ -31,7 +31,7 @@ corpus_app = typer.Typer(help="The local corpus searched by the `corpus` provide
 app.add_typer(db_app, name="db")
 app.add_typer(corpus_app, name="corpus")
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file [env CLAIMTRACK_DB].")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file or DuckDB connection string; env: CLAIMTRACK_DB.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 ProviderOpt = Annotated[
     list[str] | None,
@@ -50,7 +50,7 @@ PublishedOpt = Annotated[
 def main_callback(
     ctx: typer.Context,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file (TOML) [env CLAIMTRACK_CONFIG].")
+        Path | None, typer.Option("--config", help="Settings file (TOML); env: CLAIMTRACK_CONFIG.")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -130,14 +130,18 @@ def check(
     from desk.output import claims_table, console, counts, print_json, sources_table
     from flows.check import check_article
     from flows.outcome import outcome_json
+    from flows.stages import ingest
 
     settings = settings_for(ctx, db, allow_host, provider)
+    # Read every article before the flow starts: bad input fails in a second, not after
+    # Prefect's start-up.
+    read = [ingest(arg, settings, published) for arg in articles]
     if as_json:
-        outcome = check_article(list(articles), settings, published=published, providers=provider)
+        outcome = check_article(list(read), settings, published=published, providers=provider)
         print_json(outcome_json(outcome))
         return
     with console.status("Checking…"):
-        outcome = check_article(list(articles), settings, published=published, providers=provider)
+        outcome = check_article(list(read), settings, published=published, providers=provider)
     console.print(claims_table(outcome))
     console.print(sources_table(outcome))
     console.print(f"Claims: {counts(c.status for c in outcome.claims)}")
@@ -272,27 +276,20 @@ _register_optional()
 
 
 def main() -> None:
-    """Console entry point: claimtrack errors become one line and an exit code, not a traceback."""
+    """Console entry point: claimtrack errors become one line and an exit code, not a traceback.
+
+    Typer reports usage errors itself (exit 2); ours arrive here as exceptions.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except (InputError, ConfigError) as exc:
-        from desk.output import errors
-
-        errors.print(f"error: {exc}", style="red", markup=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(exc, 2)
     except ClaimtrackError as exc:
-        from desk.output import errors
+        _fail(exc, 1)
 
-        errors.print(f"error: {exc}", style="red", markup=False, soft_wrap=True)
-        sys.exit(1)
-    except (typer.Abort, KeyboardInterrupt):
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-        raise
+def _fail(exc: Exception, code: int) -> None:
+    from desk.output import errors
+
+    errors.print(f"error: {exc}", style="red", markup=False, soft_wrap=True)
+    sys.exit(code)

@@ -24,19 +24,20 @@ from flows.tasks import (
     report_task,
     store_task,
 )
+from sources.model import Article
 from warehouse.db import Warehouse
 from warehouse.runs import begin_run, end_run
 
 
 @flow(name="check_article", validate_parameters=False, log_prints=False)
 def check_article(
-    articles: list[str],
+    articles: list[str | Article],
     settings: Settings,
     published: str | None = None,
     providers: list[str] | None = None,
     clock: Clock | None = None,
 ) -> CheckOutcome:
-    """Check one or more articles (URLs, files or "-") end to end and record everything."""
+    """Check articles (URLs, files, "-", or already read) end to end and record everything."""
     clock = clock or utcnow
     wh = Warehouse(settings.db)
     timings: dict[str, float] = {}
@@ -44,11 +45,14 @@ def check_article(
     def timed(stage: str, started: float) -> None:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
-    params = {"articles": list(articles), "published": published, "providers": providers}
+    params = {"articles": [a if isinstance(a, str) else a.id for a in articles],
+              "published": published, "providers": providers}
     run_id = begin_run(wh, "check_article", params, clock())
     try:
         t = time.perf_counter()
-        read_articles = [ingest_task(arg, settings, published) for arg in articles]
+        read_articles = [
+            a if isinstance(a, Article) else ingest_task(a, settings, published) for a in articles
+        ]
         timed("ingest", t)
         t = time.perf_counter()
         found: list[tuple[Claim, str]] = []

@@ -80,6 +80,9 @@ def fetch_one(settings: Settings) -> Callable[[str], FetchResult]:
 
 def ingest(arg: str, settings: Settings, published: str | None) -> Article:
     parse_published(published)
+    scheme = arg.split("://", 1)[0].lower() if "://" in arg else None
+    if scheme is not None and scheme not in {"http", "https"}:
+        raise InputError(f"{arg}: only http:// and https:// URLs can be checked")
     return sources.read_article(arg, published=published, fetch=fetch_one(settings))
 
 

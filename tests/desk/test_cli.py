@@ -51,7 +51,8 @@ def test_bad_input_is_one_line_and_exit_2(
 ) -> None:
     if make is not None:
         (tmp_path / args[1]).write_bytes(make)
-    out = run(*args, "--db", str(tmp_path / "w.duckdb"), cwd=tmp_path)
+    db = ["--db", str(tmp_path / "w.duckdb")] if args[0] == "check" else []
+    out = run(*args, *db, cwd=tmp_path)
     assert out.returncode == 2, out.stderr
     assert "Traceback" not in out.stderr
     lines = [line for line in out.stderr.splitlines() if line.strip()]
