@@ -18,7 +18,7 @@ from claims.stance import Judgement, judge
 from claims.verdict import ExistingReview, ReviewStance, decide, review_stance
 from claimtrack.errors import ConfigError
 
-REVIEW_MATCH = 0.5  # share of the claim's words a fact-check's claimReviewed must share
+REVIEW_MATCH = 0.4  # share of each side's words a claim and a fact-check's claimReviewed share
 
 
 class Assessor(Protocol):
@@ -43,7 +43,8 @@ def _reviews_about(text: str, reviews: Sequence[ExistingReview]) -> list[tuple[E
             continue
         if r.claim_reviewed:
             theirs = set(words(r.claim_reviewed))
-            if mine and len(mine & theirs) / len(mine) < REVIEW_MATCH:
+            shared = len(mine & theirs)
+            if not mine or not theirs or min(shared / len(mine), shared / len(theirs)) < REVIEW_MATCH:
                 continue
         out.append((r, stance))
     return out

@@ -38,16 +38,19 @@ STOPWORDS = _set(
 NEGATIONS = re.compile(
     r"\b(?:not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
     r"haven't|hasn't|hadn't|don't|denied|denies|deny|denying|debunked|myth|hoax|no evidence|"
-    r"rejected|refuted|dismissed|falsely|false claims?|"
+    r"rejected|refuted|dismissed|falsely|false claims?|overstat\w*|exaggerat\w*|misleading|"
     r"(?:is|are|was|were|be|been|proved|proven)\s+(?:to be\s+)?(?:completely\s+|entirely\s+|totally\s+)?"
     r"(?:false|untrue|incorrect|inaccurate|wrong|fabricated|baseless|unfounded))\b",
     re.IGNORECASE,
 )
+_AFTERWARD = frozenset({"not", "never", "no", "none", "nor", "cannot", "no evidence", "falsely",
+                        "false claim", "false claims"})
 _DENIALS = frozenset({"denied", "denies", "deny", "denying", "rejected", "refuted", "dismissed",
                       "debunked", "falsely"})
 _NOT_NEGATION = re.compile(
     r"\b(?:not only|no doubt|no wonder|nothing but|not just|no later than|no fewer than|"
-    r"no less than|no more than|not\b[^.;]{0,40}?\buntil)\b",
+    r"no less than|no more than|not\b[^.;]{0,40}?\buntil|"
+    r"(?:must|may|shall|should) not|not (?:be )?(?:allowed|permitted))\b",  # a rule, not a denial
     re.IGNORECASE,
 )
 _CLAUSE_START = re.compile(r"[,;:()\u2014]|\b(?:that|which|who|whom|whose|if|unless|because|"
@@ -192,20 +195,27 @@ class Negation:
 
 
 def negations(text: str) -> tuple[Negation, ...]:
-    """Denial cues with their clause: "operators that do not stop ..." denies "stop", not the
-    sentence; "denied that X" denies X."""
+    """Denial cues with the words they deny. "not", "never" and denial verbs deny what follows
+    them in their clause ("operators that do not stop ..." denies stopping; "denied that X" denies
+    X); "a myth", "is false" deny what went before them in the clause."""
     cleaned = _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), text)
     out = []
     for m in NEGATIONS.finditer(cleaned):
-        starts = [b.end() for b in _CLAUSE_START.finditer(cleaned, 0, m.start())]
-        lo = starts[-1] if starts else 0
+        cue = m.group(0).lower()
         rest = cleaned[m.end():]
-        if m.group(0).lower() in _DENIALS:
-            rest = re.split(r"[;:()]", rest)[0]
-        else:
+        starts = [b.end() for b in _CLAUSE_START.finditer(cleaned, 0, m.start())]
+        before = cleaned[starts[-1] if starts else 0:m.start()]
+        if cue.startswith(("overstat", "exaggerat", "misleading")):
             stop = _CLAUSE_END.search(rest)
-            rest = rest[: stop.start()] if stop else rest
-        out.append(Negation(m.group(0).lower(), frozenset(words(cleaned[lo:m.start()] + " " + rest))))
+            scope = before + " " + (rest[: stop.start()] if stop else rest)
+        elif cue in _DENIALS:
+            scope = re.split(r"[;:()]", rest)[0]
+        elif cue in _AFTERWARD or cue.endswith(("n't", "not")):
+            stop = _CLAUSE_END.search(rest)
+            scope = rest[: stop.start()] if stop else rest
+        else:
+            scope = before
+        out.append(Negation(cue, frozenset(words(scope))))
     return tuple(out)
 
 
@@ -278,6 +288,7 @@ class TextSlots:
     entities: frozenset[str]  # canonical names, lower case
     key_entities: frozenset[str]  # the ones a passage must name to be about the same thing
     entity_names: tuple[tuple[str, str], ...]  # (as written, canonical) in reading order
+    predicate: frozenset[str] = frozenset()  # a claim's words outside its names: what it says
 
 
 def _context(text: str, start: int, end: int, names: frozenset[str]) -> frozenset[str]:
@@ -385,9 +396,17 @@ def passage_slots(text: str) -> TextSlots:
 
 def claim_slots(text: str) -> TextSlots:
     """Slots of a claim, read as one sentence: its dates and numbers belong to the whole claim, so
-    their context is every event word of it."""
+    their context is every event word of it. Its words are its own, except a name written other
+    than its canonical form ("Wangzhe Rongyao", "CAC"), read as the canonical name; passages carry
+    both, so either spelling finds the other."""
     sentence = _sentence(text, 0, len(text))
     names, every, typed = _names(text)
+    own = set(words(text))
+    for written, canon in names:
+        mine, theirs = set(words(written)), set(words(canon))
+        if not mine <= theirs:
+            own = (own - mine) | theirs
+    sentence = replace(sentence, tokens=frozenset(own))
     name_words = frozenset(w for n in names for w in words(n[0]) + words(n[1]))
     events = sentence.tokens - name_words
     sentence = replace(
@@ -396,4 +415,4 @@ def claim_slots(text: str) -> TextSlots:
         dates=tuple(replace(d, context=events, verbs=events & verbs_in(text))
                     for d in sentence.dates),
     )
-    return TextSlots(text, (sentence,), sentence.tokens, every, typed, names)
+    return TextSlots(text, (sentence,), sentence.tokens, every, typed, names, events)

@@ -39,6 +39,7 @@ from claims.slots import (
 
 MIN_TOPIC = 0.3  # below this share of the claim's words a passage is not about the claim
 WORDS_SUPPORT = 0.6
+SLOT_SUPPORT = 0.4  # a matching number or date supports in a passage at least this much about it
 CONFLICT_TOPIC = 0.35  # a contradiction counts only in a sentence at least this much about the claim  # a claim with no numbers or dates is supported by a sentence saying this much
 LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
                    "just over", "well over"})
@@ -151,6 +152,14 @@ def dates_agree(a: DateRef, b: DateRef) -> bool:
                for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day)))
 
 
+def _enumeration(slot: Slot) -> bool:
+    """A small count in words ("three services"): pages list the three rather than count them, so
+    it is not needed for support (a different count still contradicts)."""
+    q = slot.quantity
+    return q is not None and q.unit == "count" and q.value <= 12 and not any(
+        ch.isdigit() for ch in q.text)
+
+
 def _superlative(q: Quantity) -> bool:
     """A rank read from a superlative ("the world's most valuable"): too loose to hold a number."""
     return q.unit == "rank" and re.match(r"(?:the|\w+['’]s)\s", q.text.lower()) is not None
@@ -230,10 +239,14 @@ def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str
     return None
 
 
+def _need(words: frozenset[str]) -> int:
+    return 1 if len(words) <= 3 else 2
+
+
 def _denial(claim: frozenset[str], found: tuple[Negation, ...]) -> Negation | None:
     """A denial in the sentence whose clause is about the claim (two of its words, or one of a
     short claim), not one in a side clause ("operators that do not stop ...")."""
-    need = 1 if len(claim) <= 3 else 2
+    need = _need(claim)
     for n in found:
         if len(n.scope & claim) >= need:
             return n
@@ -281,7 +294,8 @@ def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
 
 
 def _read_sentence(
-    c: Sentence, s: Sentence, pass_cov: float, claim_key: frozenset[str] = frozenset()
+    c: Sentence, s: Sentence, pass_cov: float, claim_key: frozenset[str] = frozenset(),
+    predicate: frozenset[str] = frozenset(),
 ) -> _Read:
     cov = _coverage(c.tokens, s.tokens)
     topic = max(cov, 0.85 * pass_cov, 0.6 * cov + 0.4 * pass_cov)
@@ -292,7 +306,7 @@ def _read_sentence(
     if topic < CONFLICT_TOPIC or not _names_subject(claim_key, s, c):
         qs = [a if a.relation != "conflict" else _Aligned("absent", a.claim) for a in qs]
         ds = [a if a.relation != "conflict" else _Aligned("absent", a.claim) for a in ds]
-    stance, score, reason = _sentence_judgement(c, s, cov, topic, qs, ds)
+    stance, score, reason = _sentence_judgement(c, s, cov, topic, qs, ds, predicate)
     if stance != "neutral" and topic < MIN_TOPIC:
         stance, score, reason = "neutral", 0.1, f"too little about the claim: {reason}"
     return _Read(s, stance, score, reason, topic, tuple(qs + ds))
@@ -300,6 +314,7 @@ def _read_sentence(
 
 def _sentence_judgement(
     c: Sentence, s: Sentence, cov: float, topic: float, qs: list[_Aligned], ds: list[_Aligned],
+    predicate: frozenset[str] = frozenset(),
 ) -> tuple[Stance, float, str]:
     """(stance, score, reason) for one sentence of a passage."""
     hedge = 0.85 if s.hedge and s.hedge != c.hedge else 1.0
@@ -315,7 +330,10 @@ def _sentence_judgement(
 
     matches = [a for a in qs + ds if a.relation == "match"]
     denial = _denial(c.tokens, s.negations)
-    neg_c, neg_s = bool(c.negations), denial is not None
+    # the sentence states what the claim denies: most of the denied words, unnegated
+    neg_c = any(len(n.scope & s.tokens) >= max(_need(n.scope), math.ceil(len(n.scope) / 2))
+                for n in c.negations)
+    neg_s = denial is not None
     flip = _opposite(c.tokens, s.tokens)
     strong = cov >= 0.45 or (matches and topic >= 0.4)
     if (neg_c != neg_s or flip) and strong:
@@ -330,8 +348,9 @@ def _sentence_judgement(
 
     if c.quantities or c.dates:
         wanted = len(qs) + len(ds)
-        q_ok = not qs or any(a.relation == "match" for a in qs)
-        if matches and q_ok and topic >= MIN_TOPIC:
+        needed = [a for a in qs if not _enumeration(a.claim)]
+        q_ok = not needed or any(a.relation == "match" for a in needed)
+        if matches and q_ok and topic >= SLOT_SUPPORT:
             share = len(matches) / wanted
             score = min(1.0, 0.45 + 0.3 * topic + 0.25 * share) * hedge
             said = "; ".join(f"'{a.found.text}' matches '{a.claim.text}'" for a in matches
@@ -354,7 +373,8 @@ def _sentence_judgement(
         missing = ", ".join(f"'{a.claim.text}'" for a in qs + ds if a.relation != "match")
         return "neutral", 0.2, f"about the claim but gives nothing for {missing}"
 
-    if cov >= WORDS_SUPPORT:
+    told = predicate & s.tokens
+    if cov >= WORDS_SUPPORT and (not predicate or len(told) / len(predicate) >= 0.5):
         score = min(1.0, 0.4 + 0.5 * cov) * hedge
         shared = ", ".join(sorted(c.tokens & s.tokens)[:6])
         return "supports", score, (
@@ -409,7 +429,8 @@ def judge(claim: TextSlots, passage: str) -> Judgement:
         why = "does not name whom the claim is about" if not named else "not about the claim"
         return Judgement("neutral", 0.0, round(pass_cov, 3),
                          f"{why} ({shared} of {len(c.tokens)} key words)")
-    best = _settle([_read_sentence(c, s, pass_cov, claim.key_entities) for s in slots.sentences])
+    best = _settle([_read_sentence(c, s, pass_cov, claim.key_entities, claim.predicate)
+                    for s in slots.sentences])
     reason = best.reason + (_aliases(claim, slots) if best.stance != "neutral" else "")
     return Judgement(
         best.stance, round(best.score, 3), round(min(1.0, best.topic), 3), reason,
