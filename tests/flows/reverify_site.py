@@ -114,3 +114,23 @@ def page(title: str, *paragraphs: str) -> str:
     body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
     return (f"<!doctype html><html><head><title>{title}</title></head><body><article>"
             f"<h1>{title}</h1>\n{body}</article></body></html>")
+
+
+# An article with three claims, each citing one page; the pages change between rounds.
+ARTICLE = page(
+    "Three records from Russia",
+    'Mount Elbrus is the highest mountain in Europe, at 5,642 metres, according to '
+    '<a href="/sources/elbrus.html">the alpine survey</a>.',
+    'UNESCO listed Lake Baikal as a World Heritage Site in 1996, as reported by '
+    '<a href="/sources/heritage.html">the heritage register</a>.',
+    'The Trans-Siberian Railway carried 2 million passengers in 2019, says '
+    '<a href="/sources/railway.html">the railway office</a>.',
+)
+ELBRUS = page("Alpine survey: Elbrus",
+              "Mount Elbrus is the highest mountain in Europe, at 5,642 metres above sea level.")
+ELBRUS_NEW = page("Alpine survey: Elbrus",
+                  "Mount Elbrus is the highest mountain in Europe, at 5,100 metres above sea level.")
+HERITAGE = page("Heritage register: Lake Baikal",
+                "Lake Baikal was listed by UNESCO as a World Heritage Site in 1996.")
+RAILWAY = page("Railway office: 2019 in numbers",
+               "The Trans-Siberian Railway carried 2 million passengers in 2019.")

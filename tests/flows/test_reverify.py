@@ -13,7 +13,7 @@ import pytest
 from claimtrack.clock import FrozenClock
 from claimtrack.settings import Settings
 from flows.reverify import recheck_claim, reverify_tracked
-from tests.flows.reverify_site import Site, page
+from tests.flows.reverify_site import ARTICLE, ELBRUS, ELBRUS_NEW, HERITAGE, RAILWAY, Site
 from warehouse import tracking
 from warehouse.db import Warehouse
 
@@ -22,25 +22,6 @@ with warnings.catch_warnings():  # check_article's clock default is not JSON (py
     from flows.check import check_article
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-ARTICLE = page(
-    "Three records from Russia",
-    'Mount Elbrus is the highest mountain in Europe, at 5,642 metres, according to '
-    '<a href="/sources/elbrus.html">the alpine survey</a>.',
-    'UNESCO listed Lake Baikal as a World Heritage Site in 1996, as reported by '
-    '<a href="/sources/heritage.html">the heritage register</a>.',
-    'The Trans-Siberian Railway carried 2 million passengers in 2019, says '
-    '<a href="/sources/railway.html">the railway office</a>.',
-)
-ELBRUS = page("Alpine survey: Elbrus",
-              "Mount Elbrus is the highest mountain in Europe, at 5,642 metres above sea level.")
-ELBRUS_NEW = page("Alpine survey: Elbrus",
-                  "Mount Elbrus is the highest mountain in Europe, at 5,100 metres above sea level.")
-HERITAGE = page("Heritage register: Lake Baikal",
-                "Lake Baikal was listed by UNESCO as a World Heritage Site in 1996.")
-RAILWAY = page("Railway office: 2019 in numbers",
-               "The Trans-Siberian Railway carried 2 million passengers in 2019.")
-
 
 @pytest.fixture
 def site() -> Site:

@@ -1,0 +1,94 @@
+"""Run one re-verification in its own process; for the crash test, kill it -9 at a chosen point.
+
+    python -m tests.flows.crash_helper DB HOST:PORT [MODE]
+
+``CLAIMTRACK_TEST_CRASH_AT`` names the point (see ``POINTS``); only this helper reads it. The
+process kills itself with SIGKILL there: no cleanup, no rollback, no ``finally``, exactly like
+``kill -9`` from outside, but at a known place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+POINTS = ("after_begin", "mid_record", "after_record", "mid_store", "before_end")
+
+
+def die() -> None:
+    sys.stdout.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def arm(point: str) -> None:
+    """Replace one step of the flow with itself-then-die (or die-instead)."""
+    import flows.reverify as rv
+    from warehouse import store, tracking
+
+    if point == "after_begin":
+        begin = rv.begin_run
+
+        def begin_then_die(*args: Any, **kwargs: Any) -> str:
+            begin(*args, **kwargs)
+            die()
+            raise AssertionError
+
+        rv.begin_run = begin_then_die
+    elif point == "mid_record":  # inside the transaction of fetches, snapshots and events
+        save_events = tracking.save_events
+
+        def save_then_die(con: Any, events: Any) -> None:
+            save_events(con, events)
+            die()
+
+        tracking.save_events = save_then_die
+    elif point == "after_record":  # fetches committed, nothing assessed
+        rv.reassess_task = lambda *args, **kwargs: die()  # type: ignore[assignment]
+    elif point == "mid_store":  # one verdict written, its transaction not committed
+        save_assessment = store.save_assessment
+        calls: list[int] = []
+
+        def save_then_die_second(con: Any, **kwargs: Any) -> str:
+            calls.append(1)
+            if len(calls) == 2:
+                die()
+            return save_assessment(con, **kwargs)
+
+        store.save_assessment = save_then_die_second
+    elif point == "before_end":  # verdicts committed, the run not marked completed
+        end = rv.end_run
+
+        def end_or_die(wh: Any, run_id: str, status: str, *args: Any, **kwargs: Any) -> None:
+            if status == "completed":
+                die()
+            end(wh, run_id, status, *args, **kwargs)
+
+        rv.end_run = end_or_die
+    else:
+        raise SystemExit(f"unknown crash point {point!r}; known: {', '.join(POINTS)}")
+
+
+def main() -> None:
+    from claimtrack.settings import Settings
+    from flows.reverify import reverify_tracked
+
+    db, host = sys.argv[1], sys.argv[2]
+    mode = sys.argv[3] if len(sys.argv) > 3 else "all"
+    point = os.environ.get("CLAIMTRACK_TEST_CRASH_AT")
+    if point:
+        arm(point)
+    settings = Settings(db=Path(db)).with_overrides(
+        fetch={"allow_hosts": (host,), "host_delay": 0.0, "retries": 0, "connect_timeout": 2.0,
+               "read_timeout": 5.0, "per_host": 4},
+        providers={"enabled": ("links",)},
+    )
+    outcome = reverify_tracked(settings, mode=mode)
+    print(json.dumps(outcome.to_json()))
+
+
+if __name__ == "__main__":
+    main()

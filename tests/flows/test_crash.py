@@ -1,0 +1,141 @@
+"""Crash safety: a re-verification killed -9 at any point, then run again, leaves the warehouse
+exactly as one uninterrupted run does (same rows in every table, modulo run ids and times)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claimtrack.clock import FrozenClock
+from claimtrack.settings import Settings
+from tests.flows.crash_helper import POINTS
+from tests.flows.reverify_site import ARTICLE, ELBRUS, ELBRUS_NEW, HERITAGE, RAILWAY, Site
+from warehouse.db import Warehouse
+
+with warnings.catch_warnings():  # check_article's clock default is not JSON (pydantic warns)
+    warnings.simplefilter("ignore")
+    from flows.check import check_article
+
+REPO = Path(__file__).resolve().parents[2]
+# Columns that differ between two runs doing the same work: times, durations, where a file sits,
+# and ids that hash the run id in.
+VOLATILE = {"ms", "attempted_at", "created_at", "started_at", "finished_at", "first_seen",
+            "fetched_at", "happened_at", "assessed_at", "applied_at", "path"}
+RUN_KEYED = {"fetches", "verdicts", "source_events", "runs"}
+
+
+def helper_env(point: str | None) -> dict[str, str]:
+    from prefect.settings import PREFECT_API_URL
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")}
+    env |= {"PYTHONPATH": str(REPO), "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "ERROR"}
+    if point:
+        env["CLAIMTRACK_TEST_CRASH_AT"] = point
+    return env
+
+
+def start(db: Path, host: str, point: str | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.flows.crash_helper", str(db), host],
+        cwd=REPO, env=helper_env(point), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def clone(seed: Path, target: Path) -> Path:
+    shutil.copy(seed, target)
+    snapshots = seed.with_name(seed.stem + ".snapshots")
+    if snapshots.is_dir():
+        shutil.copytree(snapshots, target.with_name(target.stem + ".snapshots"))
+    return target
+
+
+def state(db: Path) -> dict[str, list[str]]:
+    """Every row of every table, volatile columns dropped, run ids replaced by their order."""
+    out: dict[str, list[str]] = {}
+    with Warehouse(db).connect(read_only=True) as con:
+        runs = [r for (r,) in con.execute("SELECT id FROM runs ORDER BY started_at").fetchall()]
+        label = {run: f"run{i}" for i, run in enumerate(runs)}
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        for table in tables:
+            columns = [c for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()]
+            keep = [c for c in columns
+                    if c not in VOLATILE and not (table in RUN_KEYED and c == "id")]
+            select = ", ".join(f'"{c}"' for c in keep)
+            rows = con.execute(f'SELECT {select} FROM "{table}"').fetchall()  # noqa: S608
+            out[table] = sorted(
+                repr(tuple(label.get(v, v) if isinstance(v, str) else v for v in row))
+                for row in rows
+            )
+    return out
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[Site, str]]:
+    s = Site({"/article.html": ARTICLE, "/sources/elbrus.html": ELBRUS,
+              "/sources/heritage.html": HERITAGE})
+    with s.serve() as base:
+        yield s, base
+
+
+def test_killed_runs_end_like_one_clean_run(
+    prefect_harness: None, settings: Settings, site: tuple[Site, str], tmp_path: Path
+) -> None:
+    pages, base = site
+    host = base.removeprefix("http://")
+    seed = settings.with_overrides(fetch={"allow_hosts": (host,)},
+                                   providers={"enabled": ("links",)})
+    from datetime import UTC, datetime
+
+    check_article([f"{base}/article.html"], seed, clock=FrozenClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    pages.put("/sources/elbrus.html", ELBRUS_NEW)
+    pages.remove("/sources/heritage.html", 410)
+    pages.put("/sources/railway.html", RAILWAY)
+
+    # One warehouse killed at each point in turn (each attempt resumes the one before), and a
+    # reference warehouse that runs once, undisturbed.
+    clean = clone(seed.db, tmp_path / "clean.duckdb")
+    db = clone(seed.db, tmp_path / "killed.duckdb")
+    reference = start(clean, host)
+    for point in POINTS:
+        proc = start(db, host, point)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == -9, f"{point}: expected kill -9, got {proc.returncode}: {err}"
+        assert half_written(db) == {"mid_record": (0, 0, 0), "mid_store": (3, 3, 0)}.get(
+            point, half_written(db)), f"a kill at {point} left half a transaction visible"
+    proc = start(db, host)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, f"the run after the kills failed: {err}"
+    _, err = reference.communicate(timeout=120)
+    assert reference.returncode == 0, err
+
+    expected = state(clean)
+    assert len(expected["source_events"]) == 3 and len(expected["verdicts"]) == 6
+    got = state(db)
+    for table in expected:
+        assert got[table] == expected[table], f"{table} differs from one clean run"
+    with Warehouse(db).connect(read_only=True) as con:
+        assert con.execute("SELECT count(*), count(*) FILTER (status = 'completed') FROM runs "
+                           "WHERE flow = 'reverify_tracked'").fetchone() == (1, 1)
+
+
+def half_written(db: Path) -> tuple[int, int, int]:
+    """Fetches, source events and verdicts of the re-verification run so far."""
+    with Warehouse(db).connect(read_only=True) as con:
+        row = con.execute(
+            "SELECT (SELECT count(*) FROM fetches f WHERE f.run_id = r.id), "
+            "(SELECT count(*) FROM source_events e WHERE e.run_id = r.id), "
+            "(SELECT count(*) FROM verdicts v WHERE v.run_id = r.id) "
+            "FROM runs r WHERE flow = 'reverify_tracked'").fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
