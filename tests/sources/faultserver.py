@@ -365,6 +365,14 @@ class FaultServer:
         elif path == "/to-metadata":
             await respond(w, "302 Found", b"",
                           {"Location": "http://169.254.169.254/latest/meta-data/"})
+        elif path == "/to-robots-blocked":
+            await respond(w, "302 Found", b"", {"Location": "/private/secret"})
+        elif path == "/unknown-encoding":
+            await respond(w, "200 OK", HTML, {"Content-Type": "text/html",
+                                              "Content-Encoding": "compress"})
+        elif path == "/broken-gzip":
+            await respond(w, "200 OK", b"\x1f\x8b\x08\x00garbage-not-gzip" * 10,
+                          {"Content-Type": "text/html", "Content-Encoding": "gzip"})
         elif path == "/no-location":
             await respond(w, "302 Found", b"")
         else:

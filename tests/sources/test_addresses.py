@@ -160,3 +160,26 @@ async def test_backend_connects_to_the_checked_address_only() -> None:
             await backend.connect_unix_socket("/tmp/x.sock")
     finally:
         trap.stop()
+
+
+async def test_fetcher_refuses_a_rebound_name_at_connect_time() -> None:
+    """End to end: the hop check sees a public answer, the connection a private one."""
+    from claimtrack.settings import FetchSettings
+    from sources import Fetcher
+
+    trap = Trap().start()
+    answers = iter([["8.8.8.8"]])
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        return next(answers, ["127.0.0.2"])
+
+    settings = FetchSettings(host_delay=0, respect_robots=False, retries=0, connect_timeout=1)
+    backend = GuardedBackend((), resolver=rebinding, cache_seconds=0)
+    try:
+        async with Fetcher(settings, backend=backend) as fetcher:
+            result = await fetcher.fetch(f"http://rebind.example:{trap.port}/")
+    finally:
+        trap.stop()
+    assert (result.status, result.reason) == ("skipped", "private_address")
+    assert trap.connections == 0
+    assert backend.connected == []

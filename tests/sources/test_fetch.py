@@ -198,6 +198,40 @@ async def test_robots_read_once_and_rfc9309_failures(server: FaultServer,
         assert (await fetcher.fetch(server.url("/private/secret"))).status == "fetched"
 
 
+async def test_politeness_waits_do_not_eat_the_page_deadline(
+    server: FaultServer, settings: FetchSettings
+) -> None:
+    polite = replace(settings, per_host=1, host_delay=0.3, page_deadline=0.5, retries=0)
+    async with Fetcher(polite) as fetcher:
+        results = await fetcher.fetch_many([server.url(f"/page/{i}") for i in range(4)])
+    assert [r.reason for r in results] == ["ok"] * 4
+
+
+async def test_crawl_delay_is_capped(server: FaultServer, settings: FetchSettings) -> None:
+    server.robots_body = b"User-agent: *\nCrawl-delay: 3600\n"
+    capped = replace(settings, per_host=1, retry_after_cap=0.1)
+    t0 = time.monotonic()
+    async with Fetcher(capped) as fetcher:
+        results = await fetcher.fetch_many([server.url(f"/page/{i}") for i in range(3)])
+    assert all(r.status == "fetched" for r in results)
+    assert time.monotonic() - t0 < 2
+
+
+async def test_redirect_hops_are_checked_against_robots_and_encodings(
+    server: FaultServer, settings: FetchSettings
+) -> None:
+    async with Fetcher(settings) as fetcher:
+        blocked, unknown, broken = await fetcher.fetch_many([
+            server.url("/to-robots-blocked"), server.url("/unknown-encoding"),
+            server.url("/broken-gzip"),
+        ])
+    assert (blocked.status, blocked.reason) == ("skipped", "robots")
+    assert blocked.final_url == server.url("/private/secret")
+    assert "/private/secret" not in server.paths()
+    assert (unknown.status, unknown.reason) == ("failed", "decoding")
+    assert (broken.status, broken.reason) == ("failed", "decoding")
+
+
 def test_fetch_urls_sync(server: FaultServer, settings: FetchSettings) -> None:
     results = fetch_urls([server.url("/ok"), server.url("/status/404")], settings)
     assert [r.reason for r in results] == ["ok", "http_404"]
