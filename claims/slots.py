@@ -191,7 +191,8 @@ class Negation:
     """A denial cue and the words of the clause it denies."""
 
     cue: str
-    scope: frozenset[str]
+    scope: frozenset[str]  # the words it denies
+    clause: frozenset[str] = frozenset()  # its whole clause, subject included
 
 
 def negations(text: str) -> tuple[Negation, ...]:
@@ -215,7 +216,9 @@ def negations(text: str) -> tuple[Negation, ...]:
             scope = rest[: stop.start()] if stop else rest
         else:
             scope = before
-        out.append(Negation(cue, frozenset(words(scope))))
+        stop = _CLAUSE_END.search(rest)
+        clause = before + " " + (rest[: stop.start()] if stop else rest)
+        out.append(Negation(cue, frozenset(words(scope)), frozenset(words(clause))))
     return tuple(out)
 
 

@@ -244,11 +244,12 @@ def _need(words: frozenset[str]) -> int:
 
 
 def _denial(claim: frozenset[str], found: tuple[Negation, ...]) -> Negation | None:
-    """A denial in the sentence whose clause is about the claim (two of its words, or one of a
-    short claim), not one in a side clause ("operators that do not stop ...")."""
+    """A denial in the sentence that denies some of the claim's words in a clause about the claim
+    (two of its words, or one of a short claim), not one in a side clause ("operators that do not
+    stop ...") or of another predicate ("the phrase ... is not defined")."""
     need = _need(claim)
     for n in found:
-        if len(n.scope & claim) >= need:
+        if n.scope & claim and len((n.scope | n.clause) & claim) >= need:
             return n
     return None
 
