@@ -262,19 +262,20 @@ def test_verify_corpus_pages_parse_and_each_is_used() -> None:
 
 @pytest.mark.skipif(not VERIFY_CLAIMS.is_file(), reason="verify corpus not written yet")
 def test_verify_claims_pair_up_and_match_their_pages() -> None:
-    """Each refuted claim is a supported claim with one number or word changed; the page states
-    the supported version's numbers and not the refuted one's."""
+    """Each refuted claim follows its supported twin, with one number changed; the page states the
+    supported version's numbers and not the refuted one's."""
     rows = load_claims()
-    supported = {r["page"]: str(r["claim"]) for r in rows if r["expected"] == "supported"}
-    refuted = {r["page"]: str(r["claim"]) for r in rows if r["expected"] == "refuted"}
-    assert supported.keys() == refuted.keys()
-    for page, claim in supported.items():
-        text = parse(VERIFY_CORPUS_DIR / str(page)).plain
+    pairs = [(rows[i - 1], row) for i, row in enumerate(rows) if row["expected"] == "refuted"]
+    assert len(pairs) == sum(r["expected"] == "supported" for r in rows)
+    for good, bad in pairs:
+        assert good["expected"] == "supported" and good["page"] == bad["page"]
+        claim, twin = str(good["claim"]), str(bad["claim"])
+        text = parse(VERIFY_CORPUS_DIR / str(good["page"])).plain
         for number in re.findall(r"\d[\d,.]*\d|\d", claim):
-            assert number in text, (page, number)
-        changed = [(a, b) for a, b in zip(claim.split(), refuted[page].split(), strict=True) if a != b]
-        assert len(changed) == 1, (claim, refuted[page])
-        assert changed[0][1].strip("$.,") not in text, (page, changed)
+            assert number in text, (good["page"], number)
+        changed = [(a, b) for a, b in zip(claim.split(), twin.split(), strict=True) if a != b]
+        assert len(changed) == 1, (claim, twin)
+        assert changed[0][1].strip("$.,") not in text, (good["page"], changed)
 
 
 # --- the server ----------------------------------------------------------------------------------
