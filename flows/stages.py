@@ -150,10 +150,13 @@ def read_sources(
     Writes snapshots to disk but nothing to the warehouse: ``record_reads`` does that, inside
     the caller's transaction, so a re-verification can add its own rows to the same one.
     """
+    # One candidate per URL; a URL some provider wants fetched (no text attached) is fetched
+    # fresh rather than read from the corpus copy.
     first: dict[str, Candidate] = {}
     for candidates in discovered.by_claim.values():
         for c in candidates:
-            first.setdefault(c.url, c)
+            if c.url not in first or (first[c.url].text is not None and c.text is None):
+                first[c.url] = c
     to_fetch = [u for u, c in first.items() if c.text is None]
     wanted = {u: validators[u] for u in to_fetch if validators and u in validators}
     results = dict(zip(to_fetch, sources.fetch_urls(to_fetch, settings.fetch, wanted), strict=True))
