@@ -106,6 +106,16 @@ def deciding_evidence(claim: ClaimReport, limit: int = 5) -> list[EvidenceItem]:
     return shown[:limit]
 
 
+def closest_evidence(claim: ClaimReport, limit: int = 2) -> list[EvidenceItem]:
+    """When nothing supports or refutes a claim, the most relevant passages the verdict read:
+    a reader (and an editor) sees what was found and why it did not settle the claim."""
+    if deciding_evidence(claim):
+        return []
+    neutral = sorted((e for e in claim.evidence if e.deciding and e.stance == "neutral"),
+                     key=lambda e: (-e.relevance, -e.score, e.id))
+    return neutral[:limit]
+
+
 def article_label(report: ArticleReport) -> str:
     a = report.article
     return a.title or a.canonical_url or a.url or a.source_path or a.id

@@ -17,6 +17,7 @@ from desk.report.common import (
     STATUS_LABELS,
     article_label,
     claim_anchor,
+    closest_evidence,
     deciding_evidence,
     iso,
     rating_label,
@@ -68,6 +69,7 @@ def _environment() -> Environment:
     env.globals.update(
         STATUS_LABELS=STATUS_LABELS, STATUS_COLORS=STATUS_COLORS, FLAGGED=FLAGGED,
         claim_anchor=claim_anchor, deciding_evidence=deciding_evidence,
+        closest_evidence=closest_evidence,
     )
     return env
 

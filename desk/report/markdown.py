@@ -14,6 +14,7 @@ from desk.report.common import (
     STATUS_LABELS,
     article_label,
     claim_anchor,
+    closest_evidence,
     deciding_evidence,
     iso,
     rating_label,
@@ -81,10 +82,12 @@ def _claim(n: int, claim: ClaimReport, report: ArticleReport) -> list[str]:
         out.append(f"- Editor's rating: **{escape(rating_label(d.rating))}**{note} "
                    f"({escape(d.editor)}, {iso(d.decided_at)}, {state})")
     shown = deciding_evidence(claim)
-    if shown:
-        out.append("- Evidence:")
-        out += [_evidence_line(e, report) for e in shown]
-        rest = len(claim.evidence) - len(shown)
+    closest = closest_evidence(claim)
+    if shown or closest:
+        out.append("- Evidence:" if shown else
+                   "- Evidence: none that supports or refutes the claim; the closest found:")
+        out += [_evidence_line(e, report) for e in shown or closest]
+        rest = len(claim.evidence) - len(shown or closest)
         if rest > 0:
             out.append(f"  - and {rest} more passage(s) considered")
     elif v is not None:

@@ -185,12 +185,15 @@ def _riverton(con: Connection) -> None:
     e7 = _evidence(con, "c_price", "s_stats", "b2" * 32, "supports", 0.9, 0.92,
                    "3.05 EUR is about 3 euros.",
                    "Average household tariff: 3.05 EUR per cubic metre.")
+    e8 = _evidence(con, "c_tap", "s_stats", "b2" * 32, "neutral", 0.1, 0.41,
+                   "About tariffs and leaks, not water quality.",
+                   "Average household tariff: 3.05 EUR per cubic metre.")
     # an older verdict the current one replaces
     _verdict(con, "c_use", "unverified", 0.2, "No source yet.", [], run=RUN_OLD,
              at=T0 - timedelta(days=7))
     _verdict(con, "c_use", "supported", 0.82, "One official source supports it.", [e1, e2])
     _verdict(con, "c_leaks", "refuted", 0.77, "The statistics office reports 18% leakage.", [e3])
-    _verdict(con, "c_tap", "unverified", 0.0, "No relevant evidence found.", [],
+    _verdict(con, "c_tap", "unverified", 0.0, "No passage settles the claim.", [e8],
              reasons=("high_checkworthiness",))
     _verdict(con, "c_pipes", "mixed", 0.45, "Sources disagree on the length.", [e4, e5],
              reasons=("mixed",))

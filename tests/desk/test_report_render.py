@@ -95,6 +95,8 @@ def test_claims_sorted_by_checkworthiness_and_current_state(fixture_wh) -> None:
     assert by_id["c_use"].verdict is not None and by_id["c_use"].verdict.status == "supported"
     assert by_id["c_use"].decision is not None and by_id["c_use"].decision.rating == "mostly-true"
     assert by_id["c_tap"].speaker == "Ana Ortiz"
+    assert [e.stance for e in by_id["c_tap"].evidence] == ["neutral"]
+    assert "the closest found" in render.render(report, "md")
     assert [e.deciding for e in by_id["c_use"].evidence] == [True, True]
     assert by_id["c_use"].evidence[0].stance == "supports"
     assert dict(report.methods.providers) == {"corpus": 4, "links": 3}
