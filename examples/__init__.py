@@ -19,6 +19,8 @@ SOURCES_DIR: Path = EXAMPLES_DIR / "sources"
 ROBOTS_TXT: Path = EXAMPLES_DIR / "robots.txt"
 VERIFY_CORPUS_DIR: Path = EXAMPLES_DIR / "verify_corpus"
 VERIFY_CLAIMS: Path = VERIFY_CORPUS_DIR / "claims.jsonl"
+# A harder set over the same pages: paraphrased claims and near-topic unverified ones.
+VERIFY_CLAIMS_HARD: Path = VERIFY_CORPUS_DIR / "claims_hard.jsonl"
 
 # Links in the article that are meant not to be fetched: the demo shows a failed and a skipped source.
 MISSING_PATH = "/sources/missing-report.html"
@@ -34,5 +36,6 @@ __all__ = [
     "ROBOTS_TXT",
     "SOURCES_DIR",
     "VERIFY_CLAIMS",
+    "VERIFY_CLAIMS_HARD",
     "VERIFY_CORPUS_DIR",
 ]

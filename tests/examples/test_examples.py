@@ -23,6 +23,7 @@ from examples import (
     ROBOTS_BLOCKED_PATH,
     SOURCES_DIR,
     VERIFY_CLAIMS,
+    VERIFY_CLAIMS_HARD,
     VERIFY_CORPUS_DIR,
 )
 from examples.server import serve_directory
@@ -227,14 +228,17 @@ def test_chinese_page_declares_its_language() -> None:
 
 # --- the verify corpus ---------------------------------------------------------------------------
 
-def load_claims() -> list[dict[str, object]]:
-    lines = VERIFY_CLAIMS.read_text(encoding="utf-8").splitlines()
+CLAIM_FILES = [VERIFY_CLAIMS, VERIFY_CLAIMS_HARD]
+
+
+def load_claims(path: Path = VERIFY_CLAIMS) -> list[dict[str, object]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
-@pytest.mark.skipif(not VERIFY_CLAIMS.is_file(), reason="verify corpus not written yet")
-def test_verify_claims_are_well_formed_and_balanced() -> None:
-    rows = load_claims()
+@pytest.mark.parametrize("path", CLAIM_FILES, ids=lambda p: p.name)
+def test_verify_claims_are_well_formed_and_balanced(path: Path) -> None:
+    rows = load_claims(path)
     assert 60 <= len(rows) <= 90
     for row in rows:
         assert set(row) == {"claim", "expected", "page"}, row
@@ -249,7 +253,6 @@ def test_verify_claims_are_well_formed_and_balanced() -> None:
     assert len({row["claim"] for row in rows}) == len(rows)
 
 
-@pytest.mark.skipif(not VERIFY_CLAIMS.is_file(), reason="verify corpus not written yet")
 def test_verify_corpus_pages_parse_and_each_is_used() -> None:
     pages = sorted(VERIFY_CORPUS_DIR.glob("*.html"))
     assert 20 <= len(pages) <= 30
@@ -260,11 +263,11 @@ def test_verify_corpus_pages_parse_and_each_is_used() -> None:
         assert page.name in used, f"{page.name} has no claim"
 
 
-@pytest.mark.skipif(not VERIFY_CLAIMS.is_file(), reason="verify corpus not written yet")
-def test_verify_claims_pair_up_and_match_their_pages() -> None:
+@pytest.mark.parametrize("path", CLAIM_FILES, ids=lambda p: p.name)
+def test_verify_claims_pair_up_and_match_their_pages(path: Path) -> None:
     """Each refuted claim follows its supported twin, with one number changed; the page states the
     supported version's numbers and not the refuted one's."""
-    rows = load_claims()
+    rows = load_claims(path)
     pairs = [(rows[i - 1], row) for i, row in enumerate(rows) if row["expected"] == "refuted"]
     assert len(pairs) == sum(r["expected"] == "supported" for r in rows)
     for good, bad in pairs:
