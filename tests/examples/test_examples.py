@@ -380,3 +380,15 @@ def test_server_answers_concurrent_requests(server: tuple[str, int]) -> None:
 
 def test_server_refuses_other_methods(server: tuple[str, int]) -> None:
     assert request(server, "/article.html", method="POST")[0] == 501
+
+
+def test_every_example_file_is_package_data() -> None:
+    """A non-editable install must carry the pages too: pyproject's package-data covers them all."""
+    import tomllib
+
+    pyproject = tomllib.loads((EXAMPLES_DIR.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]
+    covered = {p for pat in patterns["*"] + patterns["examples"] for p in EXAMPLES_DIR.glob(pat)}
+    data = {p for p in EXAMPLES_DIR.rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
+    assert data - covered == set()
