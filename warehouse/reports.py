@@ -212,13 +212,15 @@ def _scope(con: Connection, kind: Literal["article", "run"], key: str) -> None:
 
 
 def find_article(wh: Warehouse, target: str) -> str | None:
-    """An article id from an id, a canonical URL or a URL (a trailing slash does not matter)."""
+    """An article id from an id, a canonical URL, a URL (a trailing slash does not matter) or
+    the file path it was checked from, as given then."""
     variants = sorted({target, target.rstrip("/"), target.rstrip("/") + "/"})
     with wh.connect(read_only=True) as con:
         row = con.execute(
             "SELECT id FROM articles WHERE id = ? OR list_contains(?, canonical_url) "
-            "OR list_contains(?, url) ORDER BY (id = ?) DESC, created_at, id LIMIT 1",
-            [target, variants, variants, target],
+            "OR list_contains(?, url) OR source_path = ? "
+            "ORDER BY (id = ?) DESC, created_at, id LIMIT 1",
+            [target, variants, variants, target, target],
         ).fetchone()
     return str(row[0]) if row else None
 

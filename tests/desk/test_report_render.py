@@ -172,3 +172,11 @@ def test_find_article_by_id_url_and_canonical_url(fixture_wh) -> None:  # type: 
     assert reports.find_article(wh, url) == ARTICLE_ID
     assert reports.find_article(wh, url + "/") == ARTICLE_ID
     assert reports.find_article(wh, "https://nowhere.example/") is None
+
+
+def test_find_article_by_file_path(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh.duckdb")
+    with wh.transaction() as con:
+        con.execute("INSERT INTO articles (id, text, content_hash, source_path, created_at) "
+                    "VALUES ('a_file', 'Text.', 'h', 'notes/article.md', ?)", [FIXED_NOW])
+    assert reports.find_article(wh, "notes/article.md") == "a_file"
