@@ -1,25 +1,67 @@
 """Prefect tasks shared by the flows: one coarse task per stage of a batch.
 
-Network stages retry (with jitter); pure stages do not. Results stay in memory: the warehouse,
-not Prefect's result store, is the record.
+Network stages retry (with jitter) when the error is transient (``ClaimtrackError.transient``);
+a user's bad input or a refused address is not retried. Extraction, the one pure stage whose
+result is worth keeping, is cached on the article's content hash; other results stay in memory:
+the warehouse, not Prefect's result store, is the record.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from claims.model import Claim
 from claimtrack.clock import Clock
+from claimtrack.errors import ClaimtrackError
 from claimtrack.settings import Settings
 from flows import stages
 from flows.artifacts import publish_run_artifacts
 from sources.model import Article
 from warehouse.db import Warehouse
 
-RETRY = {"retries": 2, "retry_delay_seconds": [1, 4], "retry_jitter_factor": 0.5}
+
+def _code_fingerprint(package: str) -> str:
+    """A hash of a package's code and data: a changed extractor never reuses a stale cache."""
+    root = Path(importlib.import_module(package).__file__ or "").parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".json", ".txt", ".csv"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+EXTRACTOR_VERSION = _code_fingerprint("claims")
+
+
+def retry_when_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry timeouts and busy warehouses; never a user's bad input or a terminal failure."""
+    try:
+        state.result()
+    except ClaimtrackError as exc:
+        return exc.transient
+    except Exception:
+        return True
+    return False
+
+
+def extraction_key(context: Any, parameters: dict[str, Any]) -> str:
+    article: Article = parameters["article"]
+    return f"extract-{EXTRACTOR_VERSION}-{article.content_hash}-{parameters.get('published')}"
+
+
+RETRY: dict[str, Any] = {
+    "retries": 2, "retry_delay_seconds": [1, 4], "retry_jitter_factor": 0.5,
+    "retry_condition_fn": retry_when_transient,
+}
 
 
 @task(name="ingest", cache_policy=NO_CACHE, **RETRY)
@@ -27,7 +69,8 @@ def ingest_task(arg: str, settings: Settings, published: str | None) -> Article:
     return stages.ingest(arg, settings, published)
 
 
-@task(name="extract", cache_policy=NO_CACHE)
+@task(name="extract", cache_key_fn=extraction_key, cache_expiration=timedelta(days=30),
+      persist_result=True)
 def extract_task(article: Article, published: str | None) -> list[Claim]:
     return stages.extract(article, published)
 
