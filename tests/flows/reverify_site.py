@@ -11,8 +11,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from claimtrack.settings import Settings
+from flows import stages
+from warehouse.db import Warehouse
+from warehouse.runs import begin_run, end_run
 
 ROBOTS = "User-agent: *\nAllow: /\n"
 
@@ -134,3 +140,18 @@ HERITAGE = page("Heritage register: Lake Baikal",
                 "Lake Baikal was listed by UNESCO as a World Heritage Site in 1996.")
 RAILWAY = page("Railway office: 2019 in numbers",
                "The Trans-Siberian Railway carried 2 million passengers in 2019.")
+
+
+def seed_check(settings: Settings, url: str, now: datetime) -> str:
+    """What ``check_article`` records for one article, without its report step: the starting
+    point of the tracking tests (which test re-verification, not reports)."""
+    wh = Warehouse(settings.db)
+    run_id = begin_run(wh, "check_article", {"articles": [url]}, now)
+    article = stages.ingest(url, settings, None)
+    found = stages.store_article(wh, run_id, article, stages.extract(article, None), now)
+    discovered = stages.discover(wh, settings, article, found)
+    reads = stages.fetch_and_read(wh, settings, run_id, discovered, now)
+    verdicts = stages.assess(wh, settings, [(c, article.id) for c in found], discovered, reads)
+    stages.store_verdicts(wh, run_id, verdicts, now)
+    end_run(wh, run_id, "completed", now)
+    return run_id

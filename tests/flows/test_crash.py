@@ -7,21 +7,23 @@ import os
 import shutil
 import subprocess
 import sys
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from claimtrack.clock import FrozenClock
 from claimtrack.settings import Settings
 from tests.flows.crash_helper import POINTS
-from tests.flows.reverify_site import ARTICLE, ELBRUS, ELBRUS_NEW, HERITAGE, RAILWAY, Site
+from tests.flows.reverify_site import (
+    ARTICLE,
+    ELBRUS,
+    ELBRUS_NEW,
+    HERITAGE,
+    RAILWAY,
+    Site,
+    seed_check,
+)
 from warehouse.db import Warehouse
-
-with warnings.catch_warnings():  # check_article's clock default is not JSON (pydantic warns)
-    warnings.simplefilter("ignore")
-    from flows.check import check_article
 
 REPO = Path(__file__).resolve().parents[2]
 # Columns that differ between two runs doing the same work: times, durations, where a file sits,
@@ -98,7 +100,7 @@ def test_killed_runs_end_like_one_clean_run(
                                    providers={"enabled": ("links",)})
     from datetime import UTC, datetime
 
-    check_article([f"{base}/article.html"], seed, clock=FrozenClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    seed_check(seed, f"{base}/article.html", datetime(2026, 1, 1, tzinfo=UTC))
     pages.put("/sources/elbrus.html", ELBRUS_NEW)
     pages.remove("/sources/heritage.html", 410)
     pages.put("/sources/railway.html", RAILWAY)

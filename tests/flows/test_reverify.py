@@ -3,7 +3,6 @@ comes back, a third appears; the status changes and source events are exactly th
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,13 +12,17 @@ import pytest
 from claimtrack.clock import FrozenClock
 from claimtrack.settings import Settings
 from flows.reverify import recheck_claim, reverify_tracked
-from tests.flows.reverify_site import ARTICLE, ELBRUS, ELBRUS_NEW, HERITAGE, RAILWAY, Site
+from tests.flows.reverify_site import (
+    ARTICLE,
+    ELBRUS,
+    ELBRUS_NEW,
+    HERITAGE,
+    RAILWAY,
+    Site,
+    seed_check,
+)
 from warehouse import tracking
 from warehouse.db import Warehouse
-
-with warnings.catch_warnings():  # check_article's clock default is not JSON (pydantic warns)
-    warnings.simplefilter("ignore")
-    from flows.check import check_article
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -53,7 +56,7 @@ def test_three_rounds_record_exactly_what_changed(
     s = local(settings, base)
     wh = Warehouse(s.db)
     clock = FrozenClock(T0)
-    check_article([f"{base}/article.html"], s, clock=clock)
+    seed_check(s, f"{base}/article.html", clock())
     name = by_text(wh)
     assert sorted(name.values()) == ["elbrus", "heritage", "railway"]
     start = {name[h.claim_id]: h.to_value for h in tracking.history(wh)}
@@ -139,7 +142,7 @@ def test_recheck_claim_adds_editor_evidence(
     s = local(settings, base)
     wh = Warehouse(s.db)
     clock = FrozenClock(T0)
-    check_article([f"{base}/article.html"], s, clock=clock)
+    seed_check(s, f"{base}/article.html", clock())
     railway = next(cid for cid, n in by_text(wh).items() if n == "railway")
     site.put("/sources/rail-stats.html", RAILWAY)
     clock.advance(hours=2)
