@@ -2,6 +2,7 @@ from sources.addresses import check_url as check_url
 from sources.decode import decode_body as decode_body
 from sources.decode import detect_encoding as detect_encoding
 from sources.discover import discover as discover
+from sources.discover import discover_many as discover_many
 from sources.extract import extract_document as extract_document
 from sources.fetch import Fetcher as Fetcher
 from sources.fetch import fetch_urls as fetch_urls

@@ -5,19 +5,21 @@ Each provider ranks on its own scale, so ranks are fused, not scores: reciprocal
 query) list it appears in, which rewards URLs that several providers or queries agree on.
 Duplicates are merged by canonical URL; the merged candidate keeps the provider and query that
 ranked it best, its final position as ``rank``, and any ClaimReview or text one of them had.
-A provider that fails is recorded and skipped.
+A provider that fails is recorded and skipped for the rest of the batch. ``discover_many`` asks
+each distinct query once per check, and batch providers (the corpus) answer all of them in one
+call.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from claims.model import Claim
 from claimtrack.errors import ProviderError
 from sources.model import Candidate, ClaimReviewRating
-from sources.providers.base import Provider
+from sources.providers.base import BatchProvider, Provider
 from sources.queries import queries_for
 from sources.urls import canonical_url
 
@@ -34,18 +36,39 @@ def discover(
     errors: list[str] | None = None,
 ) -> list[Candidate]:
     """Up to ``per_claim`` candidates for ``claim``, best first, one per canonical URL."""
-    asked = list(queries) if queries is not None else queries_for(claim)
-    lists: list[list[Candidate]] = []
+    asked = {claim.id: list(queries) if queries is not None else queries_for(claim)}
+    return discover_many([claim], providers, per_claim=per_claim, queries=asked,
+                         errors=errors)[claim.id]
+
+
+def discover_many(
+    claims: Sequence[Claim],
+    providers: Sequence[Provider],
+    *,
+    per_claim: int = 5,
+    queries: Mapping[str, Sequence[str]] | None = None,
+    errors: list[str] | None = None,
+) -> dict[str, list[Candidate]]:
+    """``discover`` for many claims; batch providers get every query of the check in one call."""
+    asked = {c.id: list(queries[c.id]) if queries and c.id in queries else queries_for(c)
+             for c in claims}
+    unique = list(dict.fromkeys(q for qs in asked.values() for q in qs))
+    answers: dict[str, list[list[Candidate]]] = {q: [] for q in unique}
     for provider in providers:
-        for query in asked:
-            try:
-                lists.append(provider.search(query, per_claim))
-            except ProviderError as exc:
-                log.warning("provider %s failed for %r: %s", provider.name, query, exc)
-                if errors is not None:
-                    errors.append(str(exc))
-                break  # the next query would most likely fail the same way
-    return fuse(lists, per_claim)
+        try:
+            if isinstance(provider, BatchProvider):
+                for query, hits in zip(unique, provider.search_many(unique, per_claim),
+                                       strict=True):
+                    answers[query].append(hits)
+            else:
+                for query in unique:
+                    answers[query].append(provider.search(query, per_claim))
+        except ProviderError as exc:  # the next query would most likely fail the same way
+            log.warning("provider %s failed: %s", provider.name, exc)
+            if errors is not None:
+                errors.append(str(exc))
+    return {c.id: fuse([hits for q in asked[c.id] for hits in answers[q]], per_claim)
+            for c in claims}
 
 
 def fuse(lists: Sequence[Sequence[Candidate]], limit: int) -> list[Candidate]:

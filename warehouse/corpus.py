@@ -8,7 +8,7 @@ not follow later inserts), so imports mark it stale and the next search rebuilds
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
@@ -62,37 +62,60 @@ def _published(value: str | None) -> date | None:
         return None
 
 
+Row = tuple[str, str, str, str | None, str, str, str | None, date | None, str | None]
+
+
+def _rows(docs: Iterable[tuple[Document, str | None]]) -> list[Row]:
+    """One row per document; within one import the first of a repeated id or text wins."""
+    rows: dict[str, Row] = {}
+    texts: set[str] = set()
+    for document, path in docs:
+        if not document.text.strip():
+            continue
+        url = document_url(document, path)
+        canonical = document.canonical_url or canonical_url(url)
+        doc_id = stable_id("c", canonical)
+        digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        if doc_id in rows or digest in texts:
+            continue
+        texts.add(digest)
+        rows[doc_id] = (doc_id, url, canonical, document.title, document.text, digest, path,
+                        _published(document.published), document.language)
+    return list(rows.values())
+
+
 def add_documents(warehouse: Warehouse, docs: Iterable[tuple[Document, str | None]]) -> int:
-    """Import documents; returns how many were new or changed (re-adding the same adds 0)."""
-    now = datetime.now(UTC)
-    changed = 0
+    """Import documents; returns how many were new or changed (re-adding the same adds 0).
+
+    A document is keyed by its canonical URL (files by their ``file://`` URI): new text at a
+    known address replaces the old; text already in the corpus under another address is skipped.
+    """
+    rows = _rows(docs)
+    if not rows:
+        return 0
     with warehouse.transaction() as con:
-        for document, path in docs:
-            if not document.text.strip():
-                continue
-            url = document_url(document, path)
-            canonical = document.canonical_url or canonical_url(url)
-            doc_id = stable_id("c", canonical)
-            digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-            held = con.execute("SELECT content_hash FROM corpus_documents WHERE id = ?",
-                               [doc_id]).fetchone()
-            if held is not None and held[0] == digest:
-                continue  # this document, unchanged
-            if held is None and con.execute(
-                "SELECT 1 FROM corpus_documents WHERE content_hash = ?", [digest]
-            ).fetchone():
-                continue  # the same text under another address
-            if held is not None:
-                con.execute("DELETE FROM corpus_documents WHERE id = ?", [doc_id])
-            con.execute(
-                "INSERT INTO corpus_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [doc_id, url, canonical, document.title, document.text, digest, path,
-                 _published(document.published), document.language, now],
-            )
-            changed += 1
-        if changed:
-            con.execute("DELETE FROM corpus_index_state")
-    return changed
+        held = dict(con.execute(
+            "SELECT id, content_hash FROM corpus_documents WHERE id IN (SELECT unnest(?))",
+            [[r[0] for r in rows]]).fetchall())
+        known = {h for (h,) in con.execute(
+            "SELECT content_hash FROM corpus_documents WHERE content_hash IN (SELECT unnest(?))",
+            [[r[5] for r in rows]]).fetchall()}
+        new = [r for r in rows
+               if (r[0] in held and held[r[0]] != r[5]) or (r[0] not in held and r[5] not in known)]
+        if not new:
+            return 0
+        replaced = [r[0] for r in new if r[0] in held]
+        if replaced:
+            con.execute("DELETE FROM corpus_documents WHERE id IN (SELECT unnest(?))", [replaced])
+        columns = [list(c) for c in zip(*new, strict=True)]
+        con.execute(
+            "INSERT INTO corpus_documents SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
+            "?::TIMESTAMPTZ", [*columns, datetime.now(UTC)],
+        )
+        con.execute("DELETE FROM corpus_index_state")
+    return len(new)
 
 
 def count_documents(warehouse: Warehouse) -> int:
@@ -125,11 +148,27 @@ def rebuild_index(warehouse: Warehouse) -> None:
         _ensure_index(con)
 
 
+_SEARCH = (
+    "SELECT url, title, text FROM ("
+    "  SELECT id, fts_main_corpus_documents.match_bm25(id, ?) AS score FROM corpus_documents"
+    ") AS hits JOIN corpus_documents USING (id) WHERE score IS NOT NULL "
+    "ORDER BY score DESC, id LIMIT ?"
+)
+
+
 def search_corpus(warehouse: Warehouse, query: str, limit: int) -> list[Candidate]:
     """The best ``limit`` corpus documents for ``query`` by BM25 (title and text), best first."""
-    if not query.strip() or limit <= 0:
-        return []
+    return search_corpus_many(warehouse, [query], limit)[0]
+
+
+def search_corpus_many(
+    warehouse: Warehouse, queries: Sequence[str], limit: int
+) -> list[list[Candidate]]:
+    """``search_corpus`` for many queries on one connection (opening one costs ~0.2 s)."""
+    if limit <= 0 or not any(q.strip() for q in queries):
+        return [[] for _ in queries]
     with warehouse.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         load_fts(con)
         con.execute("BEGIN TRANSACTION")
         try:
@@ -139,16 +178,13 @@ def search_corpus(warehouse: Warehouse, query: str, limit: int) -> list[Candidat
             con.execute("ROLLBACK")
             raise
         if not ready:
-            return []
-        rows = con.execute(
-            "SELECT url, title, text, score FROM ("
-            "  SELECT *, fts_main_corpus_documents.match_bm25(id, ?) AS score"
-            "  FROM corpus_documents"
-            ") WHERE score IS NOT NULL ORDER BY score DESC, id LIMIT ?",
-            [query, limit],
-        ).fetchall()
-    return [
-        Candidate(url=url, title=title or "", snippet=" ".join(text[:SNIPPET_CHARS].split()),
-                  provider="corpus", rank=rank, query=query, text=text)
-        for rank, (url, title, text, _score) in enumerate(rows, start=1)
-    ]
+            return [[] for _ in queries]
+        found = []
+        for query in queries:
+            rows = con.execute(_SEARCH, [query, limit]).fetchall() if query.strip() else []
+            found.append([
+                Candidate(url=url, title=title or "", provider="corpus", rank=rank, query=query,
+                          snippet=" ".join(text[:SNIPPET_CHARS].split()), text=text)
+                for rank, (url, title, text) in enumerate(rows, start=1)
+            ])
+    return found

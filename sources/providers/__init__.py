@@ -18,7 +18,7 @@ from sources.providers.base import (
     Provider,
     client_factory,
 )
-from sources.providers.corpus import CorpusProvider, CorpusSearch
+from sources.providers.corpus import CorpusProvider, CorpusSearch, CorpusSearchMany
 from sources.providers.factcheck import FactCheckProvider
 from sources.providers.gdelt import GdeltProvider
 from sources.providers.links import LinksProvider
@@ -34,10 +34,15 @@ def build_providers(
     *,
     article: Article | None = None,
     corpus_search: CorpusSearch | None = None,
+    corpus_search_many: CorpusSearchMany | None = None,
     client: ClientFactory | None = None,
     user_agent: str = DEFAULT_USER_AGENT,
 ) -> list[Provider]:
-    """The providers named, in order, each configured from ``settings``."""
+    """The providers named, in order, each configured from ``settings``.
+
+    ``corpus_search_many`` (optional) lets the corpus answer all of a check's queries on one
+    warehouse connection: pass ``lambda qs, n: search_corpus_many(wh, qs, n)``.
+    """
     make = client or client_factory(settings.timeout, user_agent)
     providers: list[Provider] = []
     for raw in dict.fromkeys(n.strip().lower() for n in names if n.strip()):
@@ -50,7 +55,7 @@ def build_providers(
         elif raw == "corpus":
             if corpus_search is None:
                 raise ConfigError("provider 'corpus' needs the local corpus (no warehouse given)")
-            providers.append(CorpusProvider(corpus_search))
+            providers.append(CorpusProvider(corpus_search, corpus_search_many))
         elif raw == "wikipedia":
             providers.append(WikipediaProvider(_required(settings.wikipedia_url, raw), make))
         elif raw == "gdelt":

@@ -8,7 +8,7 @@ HTTP status, a body that is not the API's JSON -- leaves a provider as ``Provide
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
@@ -25,6 +25,13 @@ class Provider(Protocol):
     name: str
 
     def search(self, query: str, limit: int) -> list[Candidate]: ...
+
+
+@runtime_checkable
+class BatchProvider(Provider, Protocol):
+    """A provider that answers many queries at once cheaper than one by one (the corpus)."""
+
+    def search_many(self, queries: Sequence[str], limit: int) -> list[list[Candidate]]: ...
 
 
 def client_factory(timeout: float = 10.0, user_agent: str = DEFAULT_USER_AGENT) -> ClientFactory:

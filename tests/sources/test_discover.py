@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from claims.model import Claim, DateRef, Entity, Quantity
 from claimtrack.errors import ProviderError
-from sources.discover import discover, fuse
+from sources.discover import discover, discover_many, fuse
 from sources.model import Candidate, ClaimReviewRating
 from sources.queries import key_terms, queries_for
 
@@ -99,3 +99,28 @@ def test_fusion_keeps_the_review_and_text_one_provider_had() -> None:
 def test_fusion_is_deterministic_on_ties() -> None:
     lists = [[Candidate(url="https://x.example/a", rank=1)], [Candidate(url="https://x.example/b", rank=1)]]
     assert [c.url for c in fuse(lists, 2)] == ["https://x.example/a", "https://x.example/b"]
+
+
+class Batch(Fixed):
+    def __init__(self) -> None:
+        super().__init__("corpus", {"*": ["file:///a.txt"]})
+        self.batches: list[list[str]] = []
+
+    def search_many(self, queries: list[str], limit: int) -> list[list[Candidate]]:
+        self.batches.append(list(queries))
+        return [self.search(q, limit) for q in queries]
+
+
+def test_discover_many_asks_each_query_once_and_batches_the_corpus() -> None:
+    other = Claim(id="c_9", text="Honor of Kings is a Tencent mobile game.", sentence="", start=0, end=1,
+                  kind="other", checkworthiness=0.7,
+                  entities=(Entity("Honor of Kings", "product", "Honor of Kings"),
+                            Entity("Tencent", "organisation", "Tencent")))
+    batch = Batch()
+    plain = Fixed("wikipedia", {"*": ["https://w.example/hok"]})
+    found = discover_many([CLAIM, other, CLAIM], [batch, plain], per_claim=3)
+    assert set(found) == {"c_1", "c_9"}
+    asked = list(dict.fromkeys(queries_for(CLAIM) + queries_for(other)))
+    assert batch.batches == [asked], "one batch with every distinct query of the check"
+    assert plain.asked == asked
+    assert [c.url for c in found["c_9"]] == ["file:///a.txt", "https://w.example/hok"]

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sources.model import Document
-from warehouse.corpus import add_documents, count_documents, fts_extension_path, search_corpus
+from warehouse.corpus import (
+    add_documents,
+    count_documents,
+    fts_extension_path,
+    search_corpus,
+    search_corpus_many,
+)
 from warehouse.db import Warehouse
 
 DOCS = [
@@ -58,6 +64,14 @@ def test_same_text_at_another_address_is_not_added_twice(tmp_path: Path) -> None
 
 def test_empty_corpus_searches_to_nothing(tmp_path: Path) -> None:
     assert search_corpus(Warehouse(tmp_path / "c.duckdb"), "anything", 5) == []
+    assert search_corpus_many(Warehouse(tmp_path / "c.duckdb"), ["a", "b"], 5) == [[], []]
+
+
+def test_many_queries_on_one_connection_match_one_by_one(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "c.duckdb")
+    add_documents(wh, DOCS)
+    queries = ["Honor of Kings", "", "police terrorism", "zebra"]
+    assert search_corpus_many(wh, queries, 2) == [search_corpus(wh, q, 2) for q in queries]
 
 
 def test_corpus_add_then_discover_finds_the_right_pages(tmp_path: Path) -> None:
@@ -81,7 +95,8 @@ def test_corpus_add_then_discover_finds_the_right_pages(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "c.duckdb")
     assert add_documents(wh, corpus_files(folder)) == 3
     providers = build_providers(["corpus"], ProviderSettings(),
-                                corpus_search=lambda q, n: search_corpus(wh, q, n))
+                                corpus_search=lambda q, n: search_corpus(wh, q, n),
+                                corpus_search_many=lambda qs, n: search_corpus_many(wh, qs, n))
     expected = {
         "Tencent's Honour of Kings mobile game has 200 million registered accounts in China.": "hok.md",
         "Facebook is blocked in China.": "fb.txt",
