@@ -50,13 +50,29 @@ def _reviews_about(text: str, reviews: Sequence[ExistingReview]) -> list[tuple[E
     return out
 
 
-def reconcile(found: list[Judgement], tiers: Sequence[str | None]) -> list[Judgement]:
-    """A claim is only as true as all its parts: a passage bearing out the number is no support
-    when an as-credible passage contradicts the date it does not give ("42.195 km ... in 1951")."""
+def reconcile(
+    found: list[Judgement], tiers: Sequence[str | None], labels: Sequence[str] | None = None,
+) -> list[Judgement]:
+    """Stances read together. A page does not contradict itself: a different date in one of its
+    passages is another event when another of its passages gives the claimed one. And a claim is
+    only as true as all its parts: a passage bearing out the number is no support when an
+    as-credible passage contradicts the date it does not give ("42.195 km ... in 1951")."""
     def weight(i: int) -> float:
         return tier_weight(tiers[i] if i < len(tiers) else None)
 
+    def source(i: int) -> str | None:
+        return labels[i] if labels and i < len(labels) and labels[i] else None
+
     out = list(found)
+    for k, r in enumerate(found):
+        if r.stance != "refutes" or not r.conflicted or source(k) is None:
+            continue
+        if any(source(i) == source(k) and j.stance == "supports" and r.conflicted <= j.matched
+               for i, j in enumerate(found)):
+            slot = r.slot_texts[min(r.conflicted)]
+            out[k] = replace(r, stance="neutral", score=0.2, reason=(
+                f"{r.reason}, but the same source gives '{slot}' elsewhere"))
+    found = list(out)
     for i, j in enumerate(found):
         if j.stance != "supports":
             continue
@@ -87,7 +103,8 @@ class RuleAssessor:
         slots = claim_slots(text)
         stances = []
         tier_list = list(tiers or ())
-        for i, j in enumerate(reconcile([judge(slots, p) for p in passages], tier_list)):
+        judged = reconcile([judge(slots, p) for p in passages], tier_list, labels)
+        for i, j in enumerate(judged):
             passage = passages[i]
             stances.append(PassageStance(
                 index=i, stance=j.stance, score=j.score, relevance=j.relevance, reason=j.reason,

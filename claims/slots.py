@@ -279,6 +279,7 @@ class Sentence:
     negations: tuple[Negation, ...]
     hedge: str | None
     numbered: frozenset[tuple[str, str]] = frozenset()  # ("apollo", "11"), ("articl", "68")
+    subject: str | None = None  # the first name in it, canonical, lower case
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +376,7 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     return Sentence(
         start, end, part, frozenset(tokens), frozenset(ent.canonical.lower() for _, _, ent in ents),
         qs, ds, negations(part), hedge_cue(part), numbered_names(part),
+        ents[0][2].canonical.lower() if ents else None,
     )
 
 

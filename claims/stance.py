@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -39,6 +39,7 @@ from claims.slots import (
 
 MIN_TOPIC = 0.3  # below this share of the claim's words a passage is not about the claim
 WORDS_SUPPORT = 0.6
+PARAPHRASE = 0.5  # share of a claim's words that makes a one-date sentence about the same event
 SLOT_SUPPORT = 0.4  # a matching number or date supports in a passage at least this much about it
 CONFLICT_TOPIC = 0.35  # a contradiction counts only in a sentence at least this much about the claim  # a claim with no numbers or dates is supported by a sentence saying this much
 LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
@@ -194,7 +195,10 @@ def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
     return _Aligned("absent", c)
 
 
-def _align_date(c: Slot, sentence: Sentence, others: Sequence[Slot]) -> _Aligned:
+def _align_date(
+    c: Slot, sentence: Sentence, others: Sequence[Slot], cov: float = 0.0,
+    subject_in: Callable[[Sentence], bool] = lambda s: True,
+) -> _Aligned:
     """The claim's date against the passage date whose clause is most like the claim; a different
     date counts against the claim only when that clause says what the claim says. A passage date
     that is one of the claim's other dates ("did not regain its 1929 peak until 1954") is not
@@ -225,6 +229,14 @@ def _align_date(c: Slot, sentence: Sentence, others: Sequence[Slot]) -> _Aligned
         # the same event: most of its clause is the claim's, or it shares the claim's verb
         if shared and (best >= 0.5 or shared & p.verbs & c.verbs):
             return _Aligned("conflict", c, p)
+    # a paraphrase shares few clause words ("touched down" / "landed"): a sentence saying most of
+    # a one-date claim, with one date and that a different one, still contradicts it
+    told = c.context & sentence.tokens  # a claim's slot context is every non-name word of it
+    if not others and cov >= PARAPHRASE and subject_in(sentence) and len(told) >= max(
+            1, len(c.context) / 4):
+        ranked = sorted(candidates, key=lambda p: -len(p.context & c.context))
+        if len(ranked) == 1 or len(ranked[0].context & c.context) > len(ranked[1].context & c.context):
+            return _Aligned("conflict", c, ranked[0])
     return _Aligned("absent", c)
 
 
@@ -290,8 +302,14 @@ def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
         return False
     if not key or not s.entities:
         return True
-    found = sum(1 for n in key if n in s.entities or set(words(n)) <= s.tokens)
+    if c.subject and s.subject and c.subject != s.subject and not _has(c.subject, s):
+        return False  # "Banting and Macleod received ..." is not about "Crick and Wilkins"
+    found = sum(1 for n in key if _has(n, s))
     return found >= (len(key) if len(key) <= 2 else math.ceil(len(key) / 2))
+
+
+def _has(name: str, s: Sentence) -> bool:
+    return name in s.entities or set(words(name)) <= s.tokens
 
 
 def _read_sentence(
@@ -301,7 +319,8 @@ def _read_sentence(
     cov = _coverage(c.tokens, s.tokens)
     topic = max(cov, 0.85 * pass_cov, 0.6 * cov + 0.4 * pass_cov)
     qs = [_align_quantity(q, s, cov) for q in c.quantities]
-    ds = [_align_date(d, s, [o for o in c.dates if o is not d]) for d in c.dates]
+    ds = [_align_date(d, s, [o for o in c.dates if o is not d], cov,
+                      lambda x: c.subject is None or _has(c.subject, x)) for d in c.dates]
     # a differing number or date in a sentence not about the claim, or about someone else
     # ("Apollo 17 landed in December 1972"), says nothing against it
     if topic < CONFLICT_TOPIC or not _names_subject(claim_key, s, c):
