@@ -175,6 +175,36 @@ def test_source_page_is_well_formed(page: Path) -> None:
         assert 3_000 <= page.stat().st_size <= 30_000
 
 
+VOID_TAGS = {"meta", "link", "img", "br", "hr", "input", "source", "area", "base", "col", "wbr"}
+
+
+class TagBalance(HTMLParser):
+    """Every non-void element is closed, in order: the pages are tidy HTML, not tag soup."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[tuple[str, tuple[int, int]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID_TAGS:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        else:
+            self.errors.append((tag, self.getpos()))
+
+
+@pytest.mark.parametrize("page", [ARTICLE_HTML, *SOURCE_PAGES, *sorted(VERIFY_CORPUS_DIR.glob("*.html"))],
+                         ids=lambda p: p.name)
+def test_pages_are_balanced_html(page: Path) -> None:
+    checker = TagBalance()
+    checker.feed(page.read_text(encoding="utf-8"))
+    assert (checker.errors, checker.stack) == ([], [])
+
+
 def page_text(name: str) -> str:
     return parse(SOURCES_DIR / name).plain
 
