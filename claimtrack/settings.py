@@ -51,6 +51,7 @@ class ProviderSettings:
     factcheck_url: str = "https://factchecktools.googleapis.com/v1alpha1/claims:search"
     factcheck_api_key: str = ""
     timeout: float = 10.0  # seconds per provider request
+    gdelt_interval: float = 5.0  # seconds between GDELT requests (its published limit)
 
 
 @dataclass(frozen=True, slots=True)

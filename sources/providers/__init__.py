@@ -59,7 +59,8 @@ def build_providers(
         elif raw == "wikipedia":
             providers.append(WikipediaProvider(_required(settings.wikipedia_url, raw), make))
         elif raw == "gdelt":
-            providers.append(GdeltProvider(_required(settings.gdelt_url, raw), make))
+            providers.append(GdeltProvider(_required(settings.gdelt_url, raw), make,
+                                           min_interval=settings.gdelt_interval))
         elif raw == "searxng":
             url = _required(settings.searxng_url, raw,
                             "set CLAIMTRACK_SEARXNG_URL to your instance, e.g. http://localhost:8080")

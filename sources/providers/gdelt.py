@@ -2,12 +2,16 @@
 
 The API answers ``{"articles": [{url, title, seendate, domain, language, sourcecountry, ...}]}``,
 an empty object when nothing matched, and a plain-text sentence (HTTP 200) when it dislikes the
-query (too short a word, too common a phrase); that sentence becomes the ProviderError message.
+query (too short a word, too common a phrase) or the pace (more than one request per five
+seconds); that sentence becomes the ProviderError message. Requests are spaced by
+``min_interval`` (``providers.gdelt_interval``, 5 s) so a check stays within the limit.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import time
 
 from sources.model import Candidate
 from sources.providers.base import ClientFactory, as_list, as_str, get_json
@@ -30,14 +34,24 @@ def seen_date(value: str) -> str | None:
 class GdeltProvider:
     name = "gdelt"
 
-    def __init__(self, api_url: str, client: ClientFactory) -> None:
+    def __init__(self, api_url: str, client: ClientFactory, *, min_interval: float = 5.0) -> None:
         self.api_url = api_url
+        self.min_interval = min_interval
         self._client = client
+        self._last = -math.inf
+
+    def _wait_turn(self) -> None:
+        """GDELT asks for at most one request every five seconds; a faster client is refused."""
+        delay = self._last + self.min_interval - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self._last = time.monotonic()
 
     def search(self, query: str, limit: int) -> list[Candidate]:
         keywords = gdelt_query(query)
         if not keywords:
             return []
+        self._wait_turn()
         with self._client() as client:
             data = get_json(client, self.name, self.api_url, {
                 "query": keywords, "mode": "artlist", "format": "json",

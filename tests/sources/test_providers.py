@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -49,13 +50,21 @@ def test_wikipedia_search_then_page_text(server: tuple[str, Requests]) -> None:
 
 def test_gdelt_artlist(server: tuple[str, Requests]) -> None:
     base, requests = server
-    found = GdeltProvider(f"{base}/api/v2/doc/doc", FAST).search("tidal plant megawatts", 5)
+    found = GdeltProvider(f"{base}/api/v2/doc/doc", FAST, min_interval=0).search("tidal plant megawatts", 5)
     assert [c.url for c in found][:2] == ["https://coastal-ledger.example/energy/tidal-plant-opens",
                                           "https://energy-news.example/2024/03/tidal"]
     assert found[0].snippet == "coastal-ledger.example · 2024-03-18 · English"
     params = requests[-1][1]
     assert (params["mode"], params["format"], params["maxrecords"]) == ("artlist", "json", "5")
-    assert GdeltProvider(f"{base}/api/v2/doc/doc", FAST).search("nothing at all", 5) == []
+    assert GdeltProvider(f"{base}/api/v2/doc/doc", FAST, min_interval=0).search("nothing at all", 5) == []
+
+
+def test_gdelt_requests_are_spaced(server: tuple[str, Requests]) -> None:
+    provider = GdeltProvider(f"{server[0]}/api/v2/doc/doc", FAST, min_interval=0.3)
+    started = time.monotonic()
+    provider.search("tidal", 1)
+    provider.search("tidal", 1)
+    assert time.monotonic() - started >= 0.3
 
 
 def test_gdelt_query_drops_words_it_refuses() -> None:
@@ -64,7 +73,7 @@ def test_gdelt_query_drops_words_it_refuses() -> None:
 
 
 def test_gdelt_plain_text_complaint_is_a_provider_error(server: tuple[str, Requests]) -> None:
-    provider = GdeltProvider(f"{server[0]}/api/v2/doc/doc", FAST)
+    provider = GdeltProvider(f"{server[0]}/api/v2/doc/doc", FAST, min_interval=0)
     with pytest.raises(ProviderError, match=r"gdelt: not JSON \(The specified phrase is too short.\)"):
         provider.search("complain loudly", 3)
 
@@ -144,7 +153,7 @@ def test_registry_builds_in_order_and_refuses_bad_configuration(server: tuple[st
     base = server[0]
     settings = ProviderSettings(wikipedia_url=f"{base}/w/api.php", gdelt_url=f"{base}/api/v2/doc/doc",
                                 searxng_url=base, factcheck_url=f"{base}/v1alpha1/claims:search",
-                                factcheck_api_key=GOOD_KEY)
+                                factcheck_api_key=GOOD_KEY, gdelt_interval=0)
     corpus: list[Candidate] = [Candidate(url="file:///c.txt", text="c")]
     providers = build_providers(["links", "corpus", "wikipedia", "gdelt", "searxng", "factcheck", "links"],
                                 settings, article=ARTICLE, corpus_search=lambda q, n: corpus)
