@@ -30,7 +30,11 @@ class Assessor(Protocol):
         passages: Sequence[str],
         tiers: Sequence[str | None] | None = None,
         reviews: Sequence[ExistingReview] = (),
-    ) -> Assessment: ...
+        labels: Sequence[str] | None = None,
+    ) -> Assessment:
+        """``labels[i]`` names passage ``i``'s source (its URL): the rationale cites it, and
+        passages with the same label are read as one page that does not contradict itself."""
+        ...
 
 
 def _reviews_about(text: str, reviews: Sequence[ExistingReview]) -> list[tuple[ExistingReview, ReviewStance]]:
