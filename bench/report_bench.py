@@ -48,7 +48,9 @@ def main() -> None:
         for n in range(OTHER_ARTICLES + 1):
             add_synthetic_article(wh, f"a_big{n}", CLAIMS, EVIDENCE_PER_CLAIM)
         with wh.connect(read_only=True) as con:
-            row = con.execute("SELECT count(*) FROM evidence WHERE claim_id LIKE 'c_a_big0_%'").fetchone()
+            row = con.execute(
+                "SELECT count(*) FROM evidence WHERE claim_id LIKE 'c_a_big0_%'"
+            ).fetchone()
             total_row = con.execute("SELECT count(*) FROM evidence").fetchone()
         assert row is not None and total_row is not None
         rows: list[tuple[str, float, str]] = []
@@ -76,8 +78,10 @@ def main() -> None:
         "|---|---:|---|",
     ]
     lines += [f"| {name} | {s * 1000:.1f} | {out} |" for name, s, out in rows]
-    lines += [f"| **query + all four formats** | **{total * 1000:.1f}** | goal < {GOAL * 1000:.0f} |",
-              ""]
+    lines += [
+        f"| **query + all four formats** | **{total * 1000:.1f}** | goal < {GOAL * 1000:.0f} |",
+        "",
+    ]
     text = "\n".join(lines)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")

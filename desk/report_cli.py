@@ -48,9 +48,14 @@ def report(
     ] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE, or into DIR (default: standard output).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to FILE, or into DIR (default: standard output)."
+        ),
     ] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="Warehouse file (env CLAIMTRACK_DB).")] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Warehouse file (env CLAIMTRACK_DB).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """A per-article fact-check report (HTML, Markdown, JSON, ClaimReview) or a per-run summary."""
@@ -81,6 +86,8 @@ def report(
     assert target is not None
     article_id = reports.find_article(wh, target)
     if article_id is None:
-        raise InputError(f"no article {target!r} in {settings.db} (give its id, URL or canonical URL)")
+        raise InputError(
+            f"no article {target!r} in {settings.db} (give its id, URL or canonical URL)"
+        )
     text = render.render(reports.article_report(wh, article_id, settings=settings), fmt)
     _write(text, output, f"{article_id}{render.SUFFIXES[fmt]}")

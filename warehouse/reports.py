@@ -187,20 +187,20 @@ def _json_list(value: str | None) -> list[Any]:
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
     """Whole words of article text before and after ``text[start:end]``."""
-    before = text[max(0, start - CONTEXT_CHARS):start]
+    before = text[max(0, start - CONTEXT_CHARS) : start]
     if start > CONTEXT_CHARS and " " in before:
-        before = "…" + before[before.index(" ") + 1:]
-    after = text[end:end + CONTEXT_CHARS]
+        before = "…" + before[before.index(" ") + 1 :]
+    after = text[end : end + CONTEXT_CHARS]
     if end + CONTEXT_CHARS < len(text) and " " in after:
-        after = after[:after.rindex(" ")] + "…"
+        after = after[: after.rindex(" ")] + "…"
     return before, after
 
 
 _SCOPES = {
     "article": "CREATE OR REPLACE TEMP TABLE report_claims AS "
-               "SELECT DISTINCT claim_id FROM claim_mentions WHERE article_id = ?",
+    "SELECT DISTINCT claim_id FROM claim_mentions WHERE article_id = ?",
     "run": "CREATE OR REPLACE TEMP TABLE report_claims AS "
-           "SELECT DISTINCT claim_id FROM verdicts WHERE run_id = ?",
+    "SELECT DISTINCT claim_id FROM verdicts WHERE run_id = ?",
 }
 
 
@@ -233,14 +233,24 @@ def _article(con: Connection, article_id: str) -> tuple[ArticleInfo, str]:
     ).fetchone()
     if row is None:
         raise InputError(f"no article {article_id!r} in the warehouse")
-    info = ArticleInfo(id=row[0], url=row[1], canonical_url=row[2], title=row[3],
-                       published=_iso_date(row[4]), source_path=row[5], created_at=_utc(row[6]))
+    info = ArticleInfo(
+        id=row[0],
+        url=row[1],
+        canonical_url=row[2],
+        title=row[3],
+        published=_iso_date(row[4]),
+        source_path=row[5],
+        created_at=_utc(row[6]),
+    )
     return info, row[7]
 
 
-def _mentions(con: Connection, article_id: str, text: str) -> tuple[list[Any], dict[str, list[Mention]]]:
+def _mentions(
+    con: Connection, article_id: str, text: str
+) -> tuple[list[Any], dict[str, list[Mention]]]:
     rows = con.execute(
-        'SELECT c.id, c.text, c.kind, c.checkworthiness, c.quote, m.text, m.sentence, m.start, m."end" '
+        "SELECT c.id, c.text, c.kind, c.checkworthiness, c.quote, m.text, m.sentence, m.start, "
+        'm."end" '
         "FROM claim_mentions m JOIN claims c ON c.id = m.claim_id WHERE m.article_id = ? "
         "ORDER BY c.id, m.start",
         [article_id],
@@ -263,8 +273,16 @@ def _verdicts(con: Connection) -> dict[str, tuple[VerdictInfo, list[str]]]:
     ).fetchall()
     out = {}
     for cid, status, conf, rationale, run_id, assessor, needs, reasons, created, ev in rows:
-        info = VerdictInfo(status, float(conf), rationale, run_id, assessor, bool(needs),
-                           tuple(str(r) for r in _json_list(reasons)), _utc(created))
+        info = VerdictInfo(
+            status,
+            float(conf),
+            rationale,
+            run_id,
+            assessor,
+            bool(needs),
+            tuple(str(r) for r in _json_list(reasons)),
+            _utc(created),
+        )
         out[cid] = (info, [str(e) for e in _json_list(ev)])
     return out
 
@@ -286,14 +304,30 @@ def _evidence(con: Connection) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def _evidence_items(rows: Sequence[tuple[Any, ...]], deciding: set[str]) -> tuple[EvidenceItem, ...]:
+def _evidence_items(
+    rows: Sequence[tuple[Any, ...]], deciding: set[str]
+) -> tuple[EvidenceItem, ...]:
     items = [
-        EvidenceItem(id=eid, stance=stance, score=float(score), relevance=float(rel), reason=reason,
-                     quote=quote, deciding=eid in deciding, url=url, title=title, domain=domain,
-                     tier=tier, published=_iso_date(published), fetched_at=_utc_or_none(fetched),
-                     snapshot_hash=snap, run_id=run_id, assessed_at=_utc(assessed))
-        for eid, stance, score, rel, reason, quote, url, title, domain, tier, published, fetched,
-        snap, run_id, assessed in rows
+        EvidenceItem(
+            id=eid,
+            stance=stance,
+            score=float(score),
+            relevance=float(rel),
+            reason=reason,
+            quote=quote,
+            deciding=eid in deciding,
+            url=url,
+            title=title,
+            domain=domain,
+            tier=tier,
+            published=_iso_date(published),
+            fetched_at=_utc_or_none(fetched),
+            snapshot_hash=snap,
+            run_id=run_id,
+            assessed_at=_utc(assessed),
+        )
+        for (eid, stance, score, rel, reason, quote, url, title, domain, tier, published, fetched,
+             snap, run_id, assessed) in rows
     ]
     items.sort(key=lambda e: (not e.deciding, e.stance == "neutral", -e.score, -e.relevance, e.id))
     return tuple(items)
@@ -305,19 +339,25 @@ def _decisions(con: Connection) -> dict[str, Decision]:
         "FROM current_decisions "
         "WHERE claim_id IN (SELECT claim_id FROM report_claims)",
     ).fetchall()
-    return {cid: Decision(rating, note, editor, bool(publish), _utc(at))
-            for cid, rating, note, editor, publish, at in rows}
+    return {
+        cid: Decision(rating, note, editor, bool(publish), _utc(at))
+        for cid, rating, note, editor, publish, at in rows
+    }
 
 
 def _run_info(row: Sequence[Any]) -> RunInfo:
     params = row[5]
     if params is not None and not isinstance(params, str):
         params = json.dumps(params, sort_keys=True)
-    return RunInfo(id=row[0], flow=row[1], started_at=_utc(row[2]),
-                   finished_at=_utc_or_none(row[3]), status=row[4], params=params or "{}",
-                   note=row[6])
-
-
+    return RunInfo(
+        id=row[0],
+        flow=row[1],
+        started_at=_utc(row[2]),
+        finished_at=_utc_or_none(row[3]),
+        status=row[4],
+        params=params or "{}",
+        note=row[6],
+    )
 
 
 def _methods(con: Connection, first_run: str | None) -> Methods:
@@ -325,12 +365,14 @@ def _methods(con: Connection, first_run: str | None) -> Methods:
         "SELECT id, flow, timezone('UTC', started_at), timezone('UTC', finished_at), status, "
         "CAST(params AS VARCHAR), note FROM runs "
         "WHERE id = ? OR id IN ("
-        "SELECT run_id FROM verdicts WHERE claim_id IN (SELECT claim_id FROM report_claims)) ORDER BY started_at, id",
+        "SELECT run_id FROM verdicts WHERE claim_id IN (SELECT claim_id FROM report_claims)) "
+        "ORDER BY started_at, id",
         [first_run],
     ).fetchall()
     providers = con.execute(
         "SELECT provider, count(*) FROM claim_sources "
-        "WHERE claim_id IN (SELECT claim_id FROM report_claims) GROUP BY provider ORDER BY provider",
+        "WHERE claim_id IN (SELECT claim_id FROM report_claims) "
+        "GROUP BY provider ORDER BY provider",
     ).fetchall()
     assessors = con.execute(
         "SELECT DISTINCT assessor FROM verdicts "
@@ -338,7 +380,8 @@ def _methods(con: Connection, first_run: str | None) -> Methods:
     ).fetchall()
     fetches = con.execute(
         "SELECT status, count(*) FROM fetches WHERE source_id IN (SELECT source_id FROM "
-        "claim_sources WHERE claim_id IN (SELECT claim_id FROM report_claims)) GROUP BY status ORDER BY status",
+        "claim_sources WHERE claim_id IN (SELECT claim_id FROM report_claims)) "
+        "GROUP BY status ORDER BY status",
     ).fetchall()
     return Methods(
         runs=tuple(_run_info(r) for r in runs),
@@ -361,7 +404,9 @@ def article_report(
     """Everything the per-article report shows; ``now`` pins the generation time (tests)."""
     with wh.connect(read_only=True) as con:
         article, text = _article(con, article_id)
-        first_run = con.execute("SELECT first_run FROM articles WHERE id = ?", [article_id]).fetchone()
+        first_run = con.execute(
+            "SELECT first_run FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
         _scope(con, "article", article_id)
         claim_rows, mentions = _mentions(con, article_id, text)
         verdicts = _verdicts(con)
@@ -371,15 +416,27 @@ def article_report(
     claims = []
     for cid, ctext, kind, worth, quote in claim_rows:
         verdict, deciding = verdicts.get(cid, (None, []))
-        claims.append(ClaimReport(
-            id=cid, text=ctext, kind=kind, checkworthiness=float(worth), speaker=_speaker(quote),
-            mentions=tuple(mentions[cid]), verdict=verdict,
-            evidence=_evidence_items(evidence.get(cid, []), set(deciding)),
-            decision=decisions.get(cid),
-        ))
+        claims.append(
+            ClaimReport(
+                id=cid,
+                text=ctext,
+                kind=kind,
+                checkworthiness=float(worth),
+                speaker=_speaker(quote),
+                mentions=tuple(mentions[cid]),
+                verdict=verdict,
+                evidence=_evidence_items(evidence.get(cid, []), set(deciding)),
+                decision=decisions.get(cid),
+            )
+        )
     claims.sort(key=lambda c: (-c.checkworthiness, c.mentions[0].start if c.mentions else 0, c.id))
-    return ArticleReport(article=article, claims=tuple(claims), methods=methods,
-                         review=settings.review, generated_at=now or utcnow())
+    return ArticleReport(
+        article=article,
+        claims=tuple(claims),
+        methods=methods,
+        review=settings.review,
+        generated_at=now or utcnow(),
+    )
 
 
 def run_report(
@@ -389,7 +446,8 @@ def run_report(
     with wh.connect(read_only=True) as con:
         row = con.execute(
             "SELECT id, flow, timezone('UTC', started_at), timezone('UTC', finished_at), status, "
-        "CAST(params AS VARCHAR), note FROM runs WHERE id = ?", [run_id]
+            "CAST(params AS VARCHAR), note FROM runs WHERE id = ?",
+            [run_id],
         ).fetchone()
         if row is None:
             raise InputError(f"no run {run_id!r} in the warehouse")
@@ -421,18 +479,34 @@ def run_report(
         ).fetchall()
     top_url = dict(top)
     claims = [
-        RunClaim(claim_id=cid, article_id=aid, text=text, checkworthiness=float(worth),
-                 status=status, confidence=float(conf), evidence=int(n or 0),
-                 top_url=top_url.get(cid),
-                 rating=decisions[cid].rating if cid in decisions else None)
+        RunClaim(
+            claim_id=cid,
+            article_id=aid,
+            text=text,
+            checkworthiness=float(worth),
+            status=status,
+            confidence=float(conf),
+            evidence=int(n or 0),
+            top_url=top_url.get(cid),
+            rating=decisions[cid].rating if cid in decisions else None,
+        )
         for cid, aid, text, worth, status, conf, n in claim_rows
     ]
     claims.sort(key=lambda c: (-c.checkworthiness, c.claim_id))
     return RunReport(
         run=_run_info(row),
-        articles=tuple(ArticleInfo(id=a[0], url=a[1], canonical_url=a[2], title=a[3],
-                                   published=_iso_date(a[4]), source_path=a[5],
-                                   created_at=_utc(a[6])) for a in articles),
+        articles=tuple(
+            ArticleInfo(
+                id=a[0],
+                url=a[1],
+                canonical_url=a[2],
+                title=a[3],
+                published=_iso_date(a[4]),
+                source_path=a[5],
+                created_at=_utc(a[6]),
+            )
+            for a in articles
+        ),
         claims=tuple(claims),
         fetches=tuple((str(s), int(n)) for s, n in fetches),
         review=settings.review,

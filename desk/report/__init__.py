@@ -37,7 +37,9 @@ def render(report: ArticleReport, fmt: str) -> str:
     try:
         renderer = _RENDERERS[fmt]
     except KeyError:
-        raise InputError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}") from None
+        raise InputError(
+            f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}"
+        ) from None
     return renderer(report)
 
 

@@ -68,8 +68,11 @@ def _item_reviewed(report: ArticleReport, claim: ClaimReport) -> dict[str, Any]:
 
 
 def published_claims(report: ArticleReport) -> list[ClaimReport]:
-    return [c for c in report.claims
-            if c.decision is not None and c.decision.publish and c.decision.rating]
+    return [
+        c
+        for c in report.claims
+        if c.decision is not None and c.decision.publish and c.decision.rating
+    ]
 
 
 def claim_review(report: ArticleReport, claim: ClaimReport) -> dict[str, Any]:

@@ -50,7 +50,8 @@ def status_counts(statuses: Iterable[str]) -> list[tuple[str, int]]:
 
 
 def safe_url(url: str | None) -> str | None:
-    """Only absolute http(s) URLs become links; anything else (``javascript:``, ``data:``) is text."""
+    """Only absolute http(s) URLs become links; anything else (``javascript:``, ``data:``)
+    stays text."""
     if not url:
         return None
     url = url.strip()
@@ -93,7 +94,7 @@ def short_text(text: str, limit: int = CLAIM_REVIEWED_MAX) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut[limit // 2:]:
+    if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.") + "…"
 
@@ -111,8 +112,10 @@ def closest_evidence(claim: ClaimReport, limit: int = 2) -> list[EvidenceItem]:
     a reader (and an editor) sees what was found and why it did not settle the claim."""
     if deciding_evidence(claim):
         return []
-    neutral = sorted((e for e in claim.evidence if e.deciding and e.stance == "neutral"),
-                     key=lambda e: (-e.relevance, -e.score, e.id))
+    neutral = sorted(
+        (e for e in claim.evidence if e.deciding and e.stance == "neutral"),
+        key=lambda e: (-e.relevance, -e.score, e.id),
+    )
     return neutral[:limit]
 
 

@@ -47,8 +47,14 @@ def chart_bars(counts: list[tuple[str, int]]) -> list[Bar]:
     top = max((n for _, n in counts), default=0) or 1
     span = CHART_WIDTH - LABEL_WIDTH - 40
     return [
-        Bar(s, STATUS_LABELS.get(s, s), n, STATUS_COLORS.get(s, "#888"), i * (BAR_HEIGHT + 6),
-            round(span * n / top))
+        Bar(
+            s,
+            STATUS_LABELS.get(s, s),
+            n,
+            STATUS_COLORS.get(s, "#888"),
+            i * (BAR_HEIGHT + 6),
+            round(span * n / top),
+        )
         for i, (s, n) in enumerate(counts)
     ]
 
@@ -67,8 +73,11 @@ def _environment() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["rating_label"] = rating_label
     env.globals.update(
-        STATUS_LABELS=STATUS_LABELS, STATUS_COLORS=STATUS_COLORS, FLAGGED=FLAGGED,
-        claim_anchor=claim_anchor, deciding_evidence=deciding_evidence,
+        STATUS_LABELS=STATUS_LABELS,
+        STATUS_COLORS=STATUS_COLORS,
+        FLAGGED=FLAGGED,
+        claim_anchor=claim_anchor,
+        deciding_evidence=deciding_evidence,
         closest_evidence=closest_evidence,
     )
     return env

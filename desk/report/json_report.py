@@ -40,9 +40,13 @@ def _claim(claim: ClaimReport, report: ArticleReport) -> dict[str, Any]:
         "checkworthiness": round(claim.checkworthiness, 4),
         "speaker": claim.speaker,
         "status": claim.status,
-        "mentions": [{"text": m.text, "sentence": m.sentence, "start": m.start, "end": m.end}
-                     for m in claim.mentions],
-        "verdict": None if v is None else {
+        "mentions": [
+            {"text": m.text, "sentence": m.sentence, "start": m.start, "end": m.end}
+            for m in claim.mentions
+        ],
+        "verdict": None
+        if v is None
+        else {
             "status": v.status,
             "confidence": round(v.confidence, 4),
             "rationale": v.rationale,
@@ -52,7 +56,9 @@ def _claim(claim: ClaimReport, report: ArticleReport) -> dict[str, Any]:
             "review_reasons": list(v.review_reasons),
             "created_at": iso(v.created_at),
         },
-        "decision": None if d is None else {
+        "decision": None
+        if d is None
+        else {
             "rating": d.rating,
             "label": rating_label(d.rating) if d.rating else None,
             "rating_value": rating_value(d.rating, report.review) if d.rating else None,
@@ -77,8 +83,12 @@ def report_json(report: ArticleReport) -> dict[str, Any]:
         "generated_at": iso(report.generated_at),
         "url": report_url(report),
         "article": {
-            "id": a.id, "url": a.url, "canonical_url": a.canonical_url, "title": a.title,
-            "published": a.published, "source_path": a.source_path,
+            "id": a.id,
+            "url": a.url,
+            "canonical_url": a.canonical_url,
+            "title": a.title,
+            "published": a.published,
+            "source_path": a.source_path,
         },
         "summary": {
             "claims": len(report.claims),
@@ -88,9 +98,17 @@ def report_json(report: ArticleReport) -> dict[str, Any]:
         },
         "claims": [_claim(c, report) for c in report.claims],
         "methods": {
-            "runs": [{"id": r.id, "flow": r.flow, "status": r.status,
-                      "started_at": iso(r.started_at), "finished_at": iso(r.finished_at),
-                      "params": json.loads(r.params) if r.params else {}} for r in m.runs],
+            "runs": [
+                {
+                    "id": r.id,
+                    "flow": r.flow,
+                    "status": r.status,
+                    "started_at": iso(r.started_at),
+                    "finished_at": iso(r.finished_at),
+                    "params": json.loads(r.params) if r.params else {},
+                }
+                for r in m.runs
+            ],
             "providers": dict(m.providers),
             "assessors": list(m.assessors),
             "fetches": dict(m.fetches),

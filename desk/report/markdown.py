@@ -66,26 +66,37 @@ def _evidence_line(e: EvidenceItem, report: ArticleReport) -> str:
 def _claim(n: int, claim: ClaimReport, report: ArticleReport) -> list[str]:
     status = STATUS_LABELS.get(claim.status, claim.status)
     flag = " ⚠" if claim.status in FLAGGED else ""
-    out = [f'<a id="{claim_anchor(claim)}"></a>', "",
-           f"### {n}\\. {escape(claim.text)}", "",
-           f"**{status}**{flag} · check-worthiness {claim.checkworthiness:.2f}", ""]
+    out = [
+        f'<a id="{claim_anchor(claim)}"></a>',
+        "",
+        f"### {n}\\. {escape(claim.text)}",
+        "",
+        f"**{status}**{flag} · check-worthiness {claim.checkworthiness:.2f}",
+        "",
+    ]
     for m in claim.mentions[:1]:
         out += [f"> {escape(m.before)} **{escape(m.sentence)}** {escape(m.after)}".rstrip(), ""]
     v = claim.verdict
     if v is not None:
-        out.append(f"- Machine status: **{status}**, confidence {v.confidence:.2f}: "
-                   f"{escape(v.rationale)}")
+        out.append(
+            f"- Machine status: **{status}**, confidence {v.confidence:.2f}: {escape(v.rationale)}"
+        )
     d = claim.decision
     if d is not None and d.rating:
         note = f": {escape(d.note)}" if d.note else ""
         state = "published" if d.publish else "not published"
-        out.append(f"- Editor's rating: **{escape(rating_label(d.rating))}**{note} "
-                   f"({escape(d.editor)}, {iso(d.decided_at)}, {state})")
+        out.append(
+            f"- Editor's rating: **{escape(rating_label(d.rating))}**{note} "
+            f"({escape(d.editor)}, {iso(d.decided_at)}, {state})"
+        )
     shown = deciding_evidence(claim)
     closest = closest_evidence(claim)
     if shown or closest:
-        out.append("- Evidence:" if shown else
-                   "- Evidence: none that supports or refutes the claim; the closest found:")
+        out.append(
+            "- Evidence:"
+            if shown
+            else "- Evidence: none that supports or refutes the claim; the closest found:"
+        )
         out += [_evidence_line(e, report) for e in shown or closest]
         rest = len(claim.evidence) - len(shown or closest)
         if rest > 0:
@@ -132,7 +143,9 @@ def _methods(report: ArticleReport) -> list[str]:
     out.append(f"- Fetches: {fetches}")
     for r in m.runs:
         finished = iso(r.finished_at) or "not finished"
-        out.append(f"- Run `{r.id}` ({escape(r.flow)}, {escape(r.status)}): "
-                   f"{iso(r.started_at)} to {finished}")
+        out.append(
+            f"- Run `{r.id}` ({escape(r.flow)}, {escape(r.status)}): "
+            f"{iso(r.started_at)} to {finished}"
+        )
     out.append("")
     return out

@@ -9,8 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +27,9 @@ class Screenshot:
     dialogs: tuple[str, ...]  # alert()/confirm() a hostile page managed to open (should be none)
 
 
-def screenshot_html(html: str, out: Path, *, width: int = 1000, full_page: bool = True,
-                    executable: Path = CHROMIUM) -> Screenshot:
+def screenshot_html(
+    html: str, out: Path, *, width: int = 1000, full_page: bool = True, executable: Path = CHROMIUM
+) -> Screenshot:
     """Render ``html`` as a page and save a PNG to ``out``; report any request it tried."""
     from playwright.sync_api import sync_playwright
 
@@ -44,6 +51,7 @@ def screenshot_html(html: str, out: Path, *, width: int = 1000, full_page: bool 
                     r.abort()
 
             page.route("**/*", route)
+
             def console(message):  # type: ignore[no-untyped-def]
                 if message.type == "error":
                     errors.append(message.text)

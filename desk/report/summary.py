@@ -17,15 +17,21 @@ TOP_CLAIMS = 20
 def markdown_summary(run: RunReport) -> str:
     r = run.run
     counts = status_counts(c.status for c in run.claims)
-    lines = [f"# Run `{r.id}`", "",
-             f"{escape(r.flow)}, {escape(r.status)}: started {iso(r.started_at)}"
-             + (f", finished {iso(r.finished_at)}" if r.finished_at else ""), ""]
+    lines = [
+        f"# Run `{r.id}`",
+        "",
+        f"{escape(r.flow)}, {escape(r.status)}: started {iso(r.started_at)}"
+        + (f", finished {iso(r.finished_at)}" if r.finished_at else ""),
+        "",
+    ]
     if run.articles:
         lines += ["## Articles", ""]
         for a in run.articles:
             url = a.canonical_url or a.url
-            lines.append(f"- {link(a.title or url or a.id, url) if url else escape(a.title or a.id)}"
-                         f" (`{a.id}`)")
+            lines.append(
+                f"- {link(a.title or url or a.id, url) if url else escape(a.title or a.id)}"
+                f" (`{a.id}`)"
+            )
         lines.append("")
     lines += ["## Claims", "", "| Status | Claims |", "| --- | ---: |"]
     lines += [f"| {STATUS_LABELS.get(s, s)} | {n} |" for s, n in counts]
@@ -67,13 +73,29 @@ def run_json(run: RunReport) -> dict[str, Any]:
     return {
         "schema": "claimtrack.run-report/1",
         "generated_at": iso(run.generated_at),
-        "run": {"id": r.id, "flow": r.flow, "status": r.status, "started_at": iso(r.started_at),
-                "finished_at": iso(r.finished_at), "params": json.loads(r.params or "{}"),
-                "note": r.note},
-        "articles": [{"id": a.id, "url": a.url, "canonical_url": a.canonical_url,
-                      "title": a.title, "published": a.published} for a in run.articles],
-        "summary": {"claims": len(run.claims),
-                    "by_status": dict(status_counts(c.status for c in run.claims)),
-                    "fetches": dict(run.fetches)},
+        "run": {
+            "id": r.id,
+            "flow": r.flow,
+            "status": r.status,
+            "started_at": iso(r.started_at),
+            "finished_at": iso(r.finished_at),
+            "params": json.loads(r.params or "{}"),
+            "note": r.note,
+        },
+        "articles": [
+            {
+                "id": a.id,
+                "url": a.url,
+                "canonical_url": a.canonical_url,
+                "title": a.title,
+                "published": a.published,
+            }
+            for a in run.articles
+        ],
+        "summary": {
+            "claims": len(run.claims),
+            "by_status": dict(status_counts(c.status for c in run.claims)),
+            "fetches": dict(run.fetches),
+        },
         "claims": claims_table(run),
     }

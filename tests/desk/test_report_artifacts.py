@@ -30,14 +30,16 @@ def test_flow_run_attaches_summary_and_claims_table(tmp_path: Path) -> None:
 
     report_path = attach()
     assert report_path is not None and Path(report_path).read_text(encoding="utf-8").startswith(
-        "<!DOCTYPE html>")
+        "<!DOCTYPE html>"
+    )
 
     async def latest(key: str):  # type: ignore[no-untyped-def]
         from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
         async with get_client() as client:
             found = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+            )
             return found[-1]
 
     key = RUN_ID.replace("_", "-").lower()

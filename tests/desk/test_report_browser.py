@@ -27,8 +27,10 @@ from warehouse import reports
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.is_file(),
-                       reason=f"{CHROMIUM} not found: install Debian's chromium (make browser)"),
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=f"{CHROMIUM} not found: install Debian's chromium (make browser)",
+    ),
 ]
 README_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "img" / "report.png"
 
@@ -71,8 +73,10 @@ def test_hostile_report_runs_nothing(wh_settings, tmp_path: Path) -> None:  # ty
 
 def test_a_page_that_asks_for_the_network_is_caught(tmp_path: Path) -> None:
     """The harness itself: a request the page makes is seen and refused."""
-    html = ('<!DOCTYPE html><html><body><img src="http://203.0.113.9/x.png">'
-            '<script>alert("hi")</script></body></html>')
+    html = (
+        '<!DOCTYPE html><html><body><img src="http://203.0.113.9/x.png">'
+        '<script>alert("hi")</script></body></html>'
+    )
     shot = screenshot_html(html, tmp_path / "bad.png", full_page=False)
     assert shot.requests == ("http://203.0.113.9/x.png",)
     assert shot.dialogs == ("hi",)
@@ -97,7 +101,8 @@ def test_print_layout(wh_settings, tmp_path: Path) -> None:  # type: ignore[no-u
                 "() => { const c = document.querySelector('.claim');"
                 " const a = document.querySelector('.evidence a[href]');"
                 " return [getComputedStyle(c).breakInside,"
-                "         getComputedStyle(a, '::after').content]; }")
+                "         getComputedStyle(a, '::after').content]; }"
+            )
             pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
         finally:
             browser.close()

@@ -54,15 +54,24 @@ def test_required_and_recommended_fields_present(built) -> None:  # type: ignore
 
 def test_ratings_on_the_default_scale(built) -> None:  # type: ignore[no-untyped-def]
     use, leaks = _reviews(built)
-    assert use["reviewRating"] == {"@type": "Rating", "ratingValue": 4, "bestRating": 5,
-                                   "worstRating": 1, "alternateName": "Mostly true"}
+    assert use["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 4,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Mostly true",
+    }
     assert leaks["reviewRating"]["ratingValue"] == 2
     assert leaks["reviewRating"]["alternateName"] == "False"
-    assert use["author"] == {"@type": "Organization", "name": "Riverton Fact Desk",
-                             "url": "https://factdesk.example.org/"}
+    assert use["author"] == {
+        "@type": "Organization",
+        "name": "Riverton Fact Desk",
+        "url": "https://factdesk.example.org/",
+    }
     assert use["datePublished"] == "2026-01-10"
     assert use["itemReviewed"]["appearance"]["url"] == (
-        "https://news.example.org/2026/01/09/riverton-water")
+        "https://news.example.org/2026/01/09/riverton-water"
+    )
     assert use["itemReviewed"]["author"]["name"] == "news.example.org"
 
 
@@ -85,23 +94,32 @@ def test_quoted_claims_name_the_speaker(built) -> None:  # type: ignore[no-untyp
 def test_long_claims_are_shortened_at_a_word() -> None:
     from desk.report.common import short_text
 
-    text = ("The council said that water use across every district of Riverton fell by twelve "
-            "percent over the course of 2025 compared with 2024.")
+    text = (
+        "The council said that water use across every district of Riverton fell by twelve "
+        "percent over the course of 2025 compared with 2024."
+    )
     short = short_text(text)
     assert len(short) <= 75 and short.endswith("…") and text.startswith(short[:-1])
 
 
 def test_missing_fields_reports_gaps() -> None:
     required, recommended = missing_fields({"@type": "ClaimReview", "reviewRating": {}})
-    assert required == ["@context", "claimReviewed", "reviewRating", "url", "reviewRating.@type",
-                        "reviewRating.alternateName"]
+    assert required == [
+        "@context",
+        "claimReviewed",
+        "reviewRating",
+        "url",
+        "reviewRating.@type",
+        "reviewRating.alternateName",
+    ]
     assert "author" in recommended and "itemReviewed.appearance" in recommended
 
 
 def test_html_report_carries_the_same_markup(built) -> None:  # type: ignore[no-untyped-def]
     wh, path = built
-    report = reports.article_report(wh, ARTICLE_ID, settings=settings_for(Path(path)),
-                                    now=FIXED_NOW)
+    report = reports.article_report(
+        wh, ARTICLE_ID, settings=settings_for(Path(path)), now=FIXED_NOW
+    )
     html = render.render(report, "html")
     block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert json.loads(block) == json.loads(render.render(report, "claimreview"))

@@ -54,14 +54,17 @@ def test_run_summary(db: Path, fmt: str) -> None:
     assert RUN_ID in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ([], "give an article"),
-    ([ARTICLE_ID, "--run", RUN_ID], "give an article"),
-    ([ARTICLE_ID, "-f", "pdf"], "unknown report format 'pdf'"),
-    (["https://nowhere.example/x"], "no article 'https://nowhere.example/x'"),
-    (["--run", "r_nope"], "no run 'r_nope'"),
-    (["--run", RUN_ID, "-f", "html"], "a run report is md or json"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give an article"),
+        ([ARTICLE_ID, "--run", RUN_ID], "give an article"),
+        ([ARTICLE_ID, "-f", "pdf"], "unknown report format 'pdf'"),
+        (["https://nowhere.example/x"], "no article 'https://nowhere.example/x'"),
+        (["--run", "r_nope"], "no run 'r_nope'"),
+        (["--run", RUN_ID, "-f", "html"], "a run report is md or json"),
+    ],
+)
 def test_bad_input_is_one_clear_input_error(db: Path, args: list[str], message: str) -> None:
     result = _run(*args, "--db", str(db))
     assert isinstance(result.exception, InputError), result.output

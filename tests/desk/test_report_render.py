@@ -106,8 +106,12 @@ def test_claims_sorted_by_checkworthiness_and_current_state(fixture_wh) -> None:
 def test_summary_counts_agree_across_formats(fixture_wh) -> None:  # type: ignore[no-untyped-def]
     report = _report(fixture_wh)
     data = json.loads(render.render(report, "json"))
-    assert data["summary"]["by_status"] == {"supported": 3, "refuted": 1, "mixed": 1,
-                                            "unverified": 1}
+    assert data["summary"]["by_status"] == {
+        "supported": 3,
+        "refuted": 1,
+        "mixed": 1,
+        "unverified": 1,
+    }
     md = render.render(report, "md")
     assert "| Supported | 3 |" in md and "| Refuted | 1 |" in md
     html = render.render(report, "html")
@@ -119,12 +123,20 @@ def test_run_summary_and_claims_table(fixture_wh) -> None:  # type: ignore[no-un
     run = reports.run_report(wh, RUN_ID, settings=settings, now=FIXED_NOW)
     rows = render.claims_table(run)
     assert len(rows) == 7
-    assert [r["checkworthiness"] for r in rows] == sorted((r["checkworthiness"] for r in rows),
-                                                          reverse=True)
-    assert rows[1] == {"claim": "Water use in Riverton fell 12 percent in 2025.",
-                       "status": "supported", "confidence": 0.82, "checkworthiness": 0.93,
-                       "evidence": 2, "top_source": "https://council.example.gov/water-report-2025",
-                       "rating": "Mostly true", "article": ARTICLE_ID, "claim_id": "c_use"}
+    assert [r["checkworthiness"] for r in rows] == sorted(
+        (r["checkworthiness"] for r in rows), reverse=True
+    )
+    assert rows[1] == {
+        "claim": "Water use in Riverton fell 12 percent in 2025.",
+        "status": "supported",
+        "confidence": 0.82,
+        "checkworthiness": 0.93,
+        "evidence": 2,
+        "top_source": "https://council.example.gov/water-report-2025",
+        "rating": "Mostly true",
+        "article": ARTICLE_ID,
+        "claim_id": "c_use",
+    }
     assert all(isinstance(v, str | int | float) for r in rows for v in r.values())
     summary = render.markdown_summary(run)
     assert summary.startswith(f"# Run `{RUN_ID}`")
@@ -136,13 +148,20 @@ def test_empty_article_and_unchecked_claim(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "wh.duckdb")
     settings = settings_for(tmp_path / "wh.duckdb")
     with wh.transaction() as con:
-        con.execute("INSERT INTO articles (id, text, content_hash, created_at) VALUES "
-                    "('a_empty', 'Nothing here.', 'h', ?), ('a_one', 'One claim.', 'h1', ?)",
-                    [FIXED_NOW, FIXED_NOW])
-        con.execute("INSERT INTO claims (id, text, normalized, kind, checkworthiness, created_at) "
-                    "VALUES ('c_one', 'One claim.', 'one claim', 'other', 0.6, ?)", [FIXED_NOW])
-        con.execute('INSERT INTO claim_mentions (claim_id, article_id, text, sentence, start, "end") '
-                    "VALUES ('c_one', 'a_one', 'One claim.', 'One claim.', 0, 10)")
+        con.execute(
+            "INSERT INTO articles (id, text, content_hash, created_at) VALUES "
+            "('a_empty', 'Nothing here.', 'h', ?), ('a_one', 'One claim.', 'h1', ?)",
+            [FIXED_NOW, FIXED_NOW],
+        )
+        con.execute(
+            "INSERT INTO claims (id, text, normalized, kind, checkworthiness, created_at) "
+            "VALUES ('c_one', 'One claim.', 'one claim', 'other', 0.6, ?)",
+            [FIXED_NOW],
+        )
+        con.execute(
+            'INSERT INTO claim_mentions (claim_id, article_id, text, sentence, start, "end") '
+            "VALUES ('c_one', 'a_one', 'One claim.', 'One claim.', 0, 10)"
+        )
     for article_id in ("a_empty", "a_one"):
         report = reports.article_report(wh, article_id, settings=settings, now=FIXED_NOW)
         for fmt in render.FORMATS:
@@ -177,6 +196,9 @@ def test_find_article_by_id_url_and_canonical_url(fixture_wh) -> None:  # type: 
 def test_find_article_by_file_path(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "wh.duckdb")
     with wh.transaction() as con:
-        con.execute("INSERT INTO articles (id, text, content_hash, source_path, created_at) "
-                    "VALUES ('a_file', 'Text.', 'h', 'notes/article.md', ?)", [FIXED_NOW])
+        con.execute(
+            "INSERT INTO articles (id, text, content_hash, source_path, created_at) "
+            "VALUES ('a_file', 'Text.', 'h', 'notes/article.md', ?)",
+            [FIXED_NOW],
+        )
     assert reports.find_article(wh, "notes/article.md") == "a_file"

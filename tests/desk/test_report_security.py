@@ -24,10 +24,45 @@ from tests.desk.report_fixtures import (
 )
 from warehouse import reports
 
-SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "section",
-             "article", "footer", "h1", "h2", "h3", "p", "span", "div", "a", "ul", "li", "strong",
-             "em", "blockquote", "mark", "br", "code", "time", "svg", "rect", "text", "table",
-             "thead", "tbody", "tr", "th", "td", "script"}
+SAFE_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "main",
+    "header",
+    "section",
+    "article",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "span",
+    "div",
+    "a",
+    "ul",
+    "li",
+    "strong",
+    "em",
+    "blockquote",
+    "mark",
+    "br",
+    "code",
+    "time",
+    "svg",
+    "rect",
+    "text",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "script",
+}
 
 
 class _Tags(HTMLParser):
@@ -59,7 +94,11 @@ def assert_inert(html: str) -> _Tags:
         for name, value in attrs:
             assert not name.startswith("on"), f"event handler {name}= on <{tag}>"
             if name in {"href", "src", "action", "formaction", "xlink:href"}:
-                assert value and (value.startswith(("http://", "https://", "#"))), (tag, name, value)
+                assert value and (value.startswith(("http://", "https://", "#"))), (
+                    tag,
+                    name,
+                    value,
+                )
         if tag == "script":
             assert dict(attrs).get("type") == "application/ld+json"
     assert "javascript:" not in " ".join(str(v) for _, a in parser.tags for _, v in a)
@@ -71,8 +110,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     path = tmp_path_factory.mktemp("hostile") / "wh.duckdb"
     wh = build_fixture_warehouse(path)
     settings = settings_for(path)
-    return (reports.article_report(wh, HOSTILE_ID, settings=settings, now=FIXED_NOW),
-            reports.run_report(wh, RUN_ID, settings=settings, now=FIXED_NOW))
+    return (
+        reports.article_report(wh, HOSTILE_ID, settings=settings, now=FIXED_NOW),
+        reports.run_report(wh, RUN_ID, settings=settings, now=FIXED_NOW),
+    )
 
 
 def test_hostile_html_is_inert(hostile) -> None:  # type: ignore[no-untyped-def]
@@ -114,8 +155,12 @@ def test_markdown_tables_keep_their_columns(hostile) -> None:  # type: ignore[no
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x24F,
-                                      blacklist_categories=("Cs",)), max_size=80))
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=32, max_codepoint=0x24F, blacklist_categories=("Cs",)),
+        max_size=80,
+    )
+)
 def test_escaped_text_renders_as_itself(text: str) -> None:
     """Whatever the text, Markdown shows exactly it (whitespace folded), with no markup."""
     html = MarkdownIt("commonmark", {"html": True}).renderInline(escape(text))
@@ -123,10 +168,22 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
     assert unescape(html) == " ".join(text.split())
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x",
-                                 "data:text/html,<script>", "vbscript:x", "//evil.example/x",
-                                 "/relative", "https://ok.example/a\"onmouseover=x", "mailto:a@b",
-                                 "http://", "https://a.example/<script>"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:x",
+        "data:text/html,<script>",
+        "vbscript:x",
+        "//evil.example/x",
+        "/relative",
+        'https://ok.example/a"onmouseover=x',
+        "mailto:a@b",
+        "http://",
+        "https://a.example/<script>",
+    ],
+)
 def test_unsafe_urls_are_never_links(url: str) -> None:
     assert safe_url(url) is None
     assert "](" not in link("label", url)
@@ -139,7 +196,8 @@ def test_safe_urls_become_links() -> None:
 
 def test_ordinary_text_reads_naturally() -> None:
     assert escape("Water use fell 12.5% in 2025 - the report") == (
-        "Water use fell 12.5% in 2025 - the report")
+        "Water use fell 12.5% in 2025 - the report"
+    )
     assert escape("1. first") == "1\\. first"
     assert escape("- item") == "\\- item"
 
