@@ -122,3 +122,15 @@ def closest_evidence(claim: ClaimReport, limit: int = 2) -> list[EvidenceItem]:
 def article_label(report: ArticleReport) -> str:
     a = report.article
     return a.title or a.canonical_url or a.url or a.source_path or a.id
+
+
+def rating_counts(report: ArticleReport) -> list[tuple[str, int]]:
+    """Published editorial ratings per label, in the order of the configured scale."""
+    tally = Counter(
+        c.decision.rating
+        for c in report.claims
+        if c.decision is not None and c.decision.publish and c.decision.rating
+    )
+    scale = list(report.review.ratings)
+    order = sorted(tally, key=lambda r: (scale.index(r) if r in scale else len(scale), r))
+    return [(rating_label(r), tally[r]) for r in order]

@@ -20,6 +20,7 @@ from desk.report.common import (
     closest_evidence,
     deciding_evidence,
     iso,
+    rating_counts,
     rating_label,
     safe_url,
     snapshot_url,
@@ -98,6 +99,7 @@ def render_html(report: ArticleReport) -> str:
         "bar_height": BAR_HEIGHT,
         "label_width": LABEL_WIDTH,
         "flagged": [c for c in report.claims if c.status in FLAGGED],
+        "ratings": rating_counts(report),
         "snapshot_url": lambda h: snapshot_url(report.review, h),
         "jsonld": jsonld_script(report),
     }

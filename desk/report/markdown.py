@@ -17,6 +17,7 @@ from desk.report.common import (
     closest_evidence,
     deciding_evidence,
     iso,
+    rating_counts,
     rating_label,
     safe_url,
     snapshot_url,
@@ -122,6 +123,10 @@ def render_markdown(report: ArticleReport) -> str:
     lines += [f"| {STATUS_LABELS.get(s, s)} | {n} |" for s, n in counts]
     lines.append(f"| **Total** | **{len(report.claims)}** |")
     lines.append("")
+    ratings = rating_counts(report)
+    if ratings:
+        published = ", ".join(f"**{escape(label)}** {n}" for label, n in ratings)
+        lines += [f"Editors' published ratings: {published}", ""]
     flagged = [c for c in report.claims if c.status in FLAGGED]
     if flagged:
         lines.append(f"Needs attention: {len(flagged)} claim(s) refuted or unverified.")
