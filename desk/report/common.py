@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
@@ -134,3 +135,12 @@ def rating_counts(report: ArticleReport) -> list[tuple[str, int]]:
     scale = list(report.review.ratings)
     order = sorted(tally, key=lambda r: (scale.index(r) if r in scale else len(scale), r))
     return [(rating_label(r), tally[r]) for r in order]
+
+
+def run_params(params: str | None) -> dict[str, object]:
+    """A run's stored parameters as an object, whatever was stored (never fails a report)."""
+    try:
+        value = json.loads(params) if params else {}
+    except ValueError:
+        return {"raw": params}
+    return value if isinstance(value, dict) else {"value": value}

@@ -7,7 +7,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desk.report.common import iso, rating_label, rating_value, report_url, status_counts
+from desk.report.common import (
+    iso,
+    rating_label,
+    rating_value,
+    report_url,
+    run_params,
+    status_counts,
+)
 from warehouse.reports import ArticleReport, ClaimReport, EvidenceItem
 
 SCHEMA = "claimtrack.report/1"
@@ -105,7 +112,7 @@ def report_json(report: ArticleReport) -> dict[str, Any]:
                     "status": r.status,
                     "started_at": iso(r.started_at),
                     "finished_at": iso(r.finished_at),
-                    "params": json.loads(r.params) if r.params else {},
+                    "params": run_params(r.params),
                 }
                 for r in m.runs
             ],

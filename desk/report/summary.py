@@ -4,10 +4,16 @@ Prefect renders both in its UI, so the same escaping rules as the Markdown repor
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from desk.report.common import FLAGGED, STATUS_LABELS, iso, rating_label, status_counts
+from desk.report.common import (
+    FLAGGED,
+    STATUS_LABELS,
+    iso,
+    rating_label,
+    run_params,
+    status_counts,
+)
 from desk.report.markdown import escape, link
 from warehouse.reports import RunReport
 
@@ -79,7 +85,7 @@ def run_json(run: RunReport) -> dict[str, Any]:
             "status": r.status,
             "started_at": iso(r.started_at),
             "finished_at": iso(r.finished_at),
-            "params": json.loads(r.params or "{}"),
+            "params": run_params(r.params),
             "note": r.note,
         },
         "articles": [

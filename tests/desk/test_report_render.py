@@ -202,3 +202,33 @@ def test_find_article_by_file_path(tmp_path: Path) -> None:
             [FIXED_NOW],
         )
     assert reports.find_article(wh, "notes/article.md") == "a_file"
+
+
+def test_run_of_standalone_claims_and_odd_params(tmp_path: Path) -> None:
+    """A verify run has claims with no article; stored params that are not an object still
+    give a valid report."""
+    wh = Warehouse(tmp_path / "wh.duckdb")
+    settings = settings_for(tmp_path / "wh.duckdb")
+    with wh.transaction() as con:
+        con.execute(
+            "INSERT INTO runs (id, flow, started_at, status, params) "
+            "VALUES ('r_v', 'verify_claims', ?, 'running', '[1, 2]')",
+            [FIXED_NOW],
+        )
+        con.execute(
+            "INSERT INTO claims (id, text, normalized, kind, checkworthiness, created_at) "
+            "VALUES ('c_alone', 'Tea came from China.', 'tea came from china', 'other', 0.7, ?)",
+            [FIXED_NOW],
+        )
+        con.execute(
+            "INSERT INTO verdicts (id, claim_id, run_id, status, confidence, rationale, "
+            "evidence_ids, assessor, created_at) VALUES ('v1', 'c_alone', 'r_v', 'unverified', "
+            "0.0, 'No source.', '[]', 'rules', ?)",
+            [FIXED_NOW],
+        )
+    run = reports.run_report(wh, "r_v", settings=settings, now=FIXED_NOW)
+    assert run.articles == () and run.claims[0].article_id is None
+    data = json.loads(render.render_run(run, "json"))
+    assert data["run"]["params"] == {"value": [1, 2]}
+    assert data["claims"][0]["article"] == ""
+    assert "not finished" not in render.markdown_summary(run)  # a running run has no end yet
