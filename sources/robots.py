@@ -2,8 +2,9 @@
 
 Failure handling follows RFC 9309 section 2.3.1: a 4xx robots.txt (missing) allows everything; a
 5xx, a network failure or a timeout means "unreachable" and disallows the whole origin for this
-Fetcher's lifetime (one run) -- the fetcher reports those pages ``skipped``/``robots``. Redirects
-of robots.txt are followed (up to five hops, by the fetcher); the file is read up to 500 KiB.
+Fetcher's lifetime (one run); so does a 429 (the server asked us to back off). The fetcher
+reports those pages ``skipped``/``robots``. Redirects of robots.txt are followed (up to five
+hops, by the fetcher); the file is read up to 500 KiB.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def origin_of(url: str | httpx.URL) -> str:
 
 
 def parse_robots(status: int | None, body: bytes) -> RobotsRules:
-    if status is None or status >= 500:
+    if status is None or status >= 500 or status == 429:
         return RobotsRules(None, disallow_all=True, status=status)
     if status >= 400:
         return RobotsRules(None, status=status)

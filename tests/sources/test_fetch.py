@@ -279,3 +279,33 @@ def test_detect_encoding_names() -> None:
     assert detect_encoding(b"abc", None) == "utf-8"
     assert detect_encoding("é".encode(), "text/html; charset=iso-8859-1") == "utf-8"
     assert detect_encoding("é".encode("cp1252") + b" ok", "text/html; charset=iso-8859-1") == "cp1252"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "allowed"),
+    [
+        (200, b"User-agent: *\nDisallow: /private/\n", False),
+        (200, b"User-agent: claimtrack\nDisallow: /\n", False),
+        (200, b"User-agent: otherbot\nDisallow: /\n", True),
+        (200, b"\x00\xff garbage \xfe", True),
+        (404, b"", True),
+        (403, b"", True),
+        (429, b"", False),
+        (500, b"", False),
+        (503, b"", False),
+        (None, b"", False),
+    ],
+)
+def test_robots_rules_by_status(status: int | None, body: bytes, allowed: bool) -> None:
+    from sources.robots import parse_robots
+
+    rules = parse_robots(status, body)
+    assert rules.allowed("http://example.org/private/page") is allowed
+
+
+def test_robots_crawl_delay() -> None:
+    from sources.robots import parse_robots
+
+    assert parse_robots(200, b"User-agent: *\nCrawl-delay: 2.5\n").crawl_delay() == 2.5
+    assert parse_robots(200, b"User-agent: *\nDisallow:\n").crawl_delay() is None
+    assert parse_robots(404, b"").crawl_delay() is None
