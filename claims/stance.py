@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -195,32 +194,30 @@ def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
     return _Aligned("absent", c)
 
 
-def _align_date(
-    c: Slot, sentence: Sentence, others: Sequence[Slot], cov: float = 0.0,
-    subject_in: Callable[[Sentence], bool] = lambda s: True,
-) -> _Aligned:
+def _align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> _Aligned:
     """The claim's date against the passage date whose clause is most like the claim; a different
     date counts against the claim only when that clause says what the claim says. A passage date
-    that is one of the claim's other dates ("did not regain its 1929 peak until 1954") is not
-    against this one."""
+    that is one of the claim's other dates ("did not regain its 1929 peak until 1954"), or nearer
+    one of them, is not against this one."""
     assert c.date is not None
+    others = [o.date for o in claim.dates if o is not c and o.date is not None]
+    year = c.date.year
+
     def nearer_other(p: DateRef) -> bool:
-        """The passage date is one of the claim's other dates, or nearer to one of them."""
-        return any(o.date is not None and (dates_agree(o.date, p) or (
-            o.date.year and p.year and c.date and c.date.year
-            and abs(o.date.year - p.year) < abs(c.date.year - p.year))) for o in others)
+        return any(dates_agree(o, p) or (o.year and p.year and year
+                                         and abs(o.year - p.year) < abs(year - p.year))
+                   for o in others)
 
     candidates = [p for p in sentence.dates if p.date is not None and (
         dates_agree(c.date, p.date) or not nearer_other(p.date))]
     if not candidates:
         return _Aligned("absent", c)
-    sentence = replace(sentence, dates=tuple(candidates))
 
     def share(p: Slot) -> float:
         return len(p.context & c.context) / len(p.context) if p.context else 0.0
 
-    best = max(share(p) for p in sentence.dates)
-    closest = [p for p in sentence.dates if share(p) == best]
+    best = max(share(p) for p in candidates)
+    closest = [p for p in candidates if share(p) == best]
     for p in closest:
         if p.date is not None and dates_agree(c.date, p.date):
             return _Aligned("match", c, p)
@@ -229,11 +226,13 @@ def _align_date(
         # the same event: most of its clause is the claim's, or it shares the claim's verb
         if shared and (best >= 0.5 or shared & p.verbs & c.verbs):
             return _Aligned("conflict", c, p)
-    # a paraphrase shares few clause words ("touched down" / "landed"): a sentence saying most of
-    # a one-date claim, with one date and that a different one, still contradicts it
+    # A paraphrase shares few clause words ("touched down" / "landed"): a sentence naming the
+    # claim's subject and saying most of a one-date claim (three of its words at least, a
+    # quarter of those outside its names), with another date, still contradicts it.
     told = c.context & sentence.tokens  # a claim's slot context is every non-name word of it
-    if not others and cov >= PARAPHRASE and subject_in(sentence) and len(told) >= max(
-            1, len(c.context) / 4):
+    if (not others and cov >= PARAPHRASE and len(claim.tokens & sentence.tokens) >= 3
+            and len(told) >= max(1, len(c.context) / 4)
+            and (claim.subject is None or _has(claim.subject, sentence))):
         ranked = sorted(candidates, key=lambda p: -len(p.context & c.context))
         if len(ranked) == 1 or len(ranked[0].context & c.context) > len(ranked[1].context & c.context):
             return _Aligned("conflict", c, ranked[0])
@@ -319,8 +318,7 @@ def _read_sentence(
     cov = _coverage(c.tokens, s.tokens)
     topic = max(cov, 0.85 * pass_cov, 0.6 * cov + 0.4 * pass_cov)
     qs = [_align_quantity(q, s, cov) for q in c.quantities]
-    ds = [_align_date(d, s, [o for o in c.dates if o is not d], cov,
-                      lambda x: c.subject is None or _has(c.subject, x)) for d in c.dates]
+    ds = [_align_date(d, c, s, cov) for d in c.dates]
     # a differing number or date in a sentence not about the claim, or about someone else
     # ("Apollo 17 landed in December 1972"), says nothing against it
     if topic < CONFLICT_TOPIC or not _names_subject(claim_key, s, c):
