@@ -36,7 +36,7 @@ class SourceRead:
     snapshot_path: str | None = None
     passage_ids: tuple[str, ...] = ()
     tier: str = "unknown"
-    claim_review: ClaimReviewRating | None = None
+    claim_reviews: tuple[ClaimReviewRating, ...] = ()  # existing fact-checks this source carries
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +206,7 @@ def _read(
     source_id = sources.source_id(url)
     tier = claims.credibility.tier_for(sources.domain_of(url), settings.credibility)
     base = SourceRead(url, source_id, candidate.provider, result, tier=tier,
-                      claim_review=candidate.claim_review)
+                      claim_reviews=(candidate.claim_review,) if candidate.claim_review else ())
     if result.not_modified:
         return reuse_snapshot(wh, base)
     if result.status != "fetched" or result.body is None:
@@ -225,7 +225,7 @@ def _read(
     return replace(
         base, result=stripped, document=document, passages=passages, snapshot_hash=digest,
         passage_ids=tuple(store.passage_id(digest, p) for p in passages),
-        claim_review=candidate.claim_review or (document.claim_reviews[0] if document.claim_reviews else None),
+        claim_reviews=base.claim_reviews + tuple(document.claim_reviews),
     )
 
 
@@ -271,11 +271,13 @@ def assess(
             if read is None:
                 continue
             pool.extend(zip([read] * len(read.passages), read.passages, read.passage_ids, strict=True))
-            if read.claim_review is not None:
-                reviews.append(claims.ExistingReview(
-                    rating=read.claim_review.rating, url=read.claim_review.url or read.url,
-                    publisher=read.claim_review.publisher,
-                ))
+            reviews.extend(
+                claims.ExistingReview(
+                    rating=r.rating, url=r.url or read.url, publisher=r.publisher,
+                    claim_reviewed=r.claim_reviewed,
+                )
+                for r in read.claim_reviews
+            )
         texts = [p.text for _, p, _ in pool]
         top = claims.rank_passages(claim, texts, top=5)
         chosen = [pool[i] for i, _ in top]
