@@ -17,6 +17,7 @@ from datetime import datetime
 from claimtrack.clock import Clock, utcnow
 from claimtrack.errors import AuthError, InputError
 from warehouse.db import Connection, Warehouse
+from warehouse.review import open_connection, open_transaction
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MIN_PASSWORD = 10
@@ -102,7 +103,7 @@ class Accounts:
         check_password(password)
         token = new_token()
         now = self.clock()
-        with self.wh.transaction() as con:
+        with open_transaction(self.wh) as con:
             row = con.execute("SELECT removed_at FROM editors WHERE name = ?", [name]).fetchone()
             if row is not None and row[0] is None:
                 raise InputError(f"editor {name!r} already exists")
@@ -119,7 +120,7 @@ class Accounts:
 
     def remove(self, name: str, *, actor: str | None = None) -> None:
         now = self.clock()
-        with self.wh.transaction() as con:
+        with open_transaction(self.wh) as con:
             row = con.execute("SELECT removed_at FROM editors WHERE name = ?", [name]).fetchone()
             if row is None or row[0] is not None:
                 raise InputError(f"no editor named {name!r}")
@@ -129,7 +130,7 @@ class Accounts:
     def reset_token(self, name: str, *, actor: str | None = None) -> str:
         token = new_token()
         now = self.clock()
-        with self.wh.transaction() as con:
+        with open_transaction(self.wh) as con:
             row = con.execute("SELECT removed_at FROM editors WHERE name = ?", [name]).fetchone()
             if row is None or row[0] is not None:
                 raise InputError(f"no editor named {name!r}")
@@ -139,7 +140,7 @@ class Accounts:
         return token
 
     def list(self, *, include_removed: bool = False) -> list[Editor]:
-        with self.wh.connect(read_only=self.read_only) as con:
+        with open_connection(self.wh, read_only=self.read_only) as con:
             rows = con.execute(
                 "SELECT name, created_at, removed_at, token_hash IS NOT NULL FROM editors "
                 "WHERE ? OR removed_at IS NULL ORDER BY name", [include_removed]).fetchall()
@@ -147,7 +148,7 @@ class Accounts:
 
     def get(self, name: str) -> Editor | None:
         """An active editor, or None."""
-        with self.wh.connect(read_only=self.read_only) as con:
+        with open_connection(self.wh, read_only=self.read_only) as con:
             row = con.execute(
                 "SELECT name, created_at, removed_at, token_hash IS NOT NULL FROM editors "
                 "WHERE name = ? AND removed_at IS NULL", [name]).fetchone()
@@ -155,7 +156,7 @@ class Accounts:
 
     def authenticate(self, name: str, password: str) -> Editor:
         """The editor if the password is right; ``AuthError`` otherwise (same work either way)."""
-        with self.wh.connect(read_only=self.read_only) as con:
+        with open_connection(self.wh, read_only=self.read_only) as con:
             row = con.execute(
                 "SELECT name, created_at, removed_at, token_hash IS NOT NULL, password_hash "
                 "FROM editors WHERE name = ? AND removed_at IS NULL", [name]).fetchone()
@@ -167,7 +168,7 @@ class Accounts:
     def for_token(self, token: str) -> Editor:
         if not token:
             raise AuthError("missing API token")
-        with self.wh.connect(read_only=self.read_only) as con:
+        with open_connection(self.wh, read_only=self.read_only) as con:
             row = con.execute(
                 "SELECT name, created_at, removed_at, true FROM editors "
                 "WHERE token_hash = ? AND removed_at IS NULL", [hash_token(token)]).fetchone()

@@ -11,12 +11,17 @@ lock plus the check serialise every decision; the loser gets a ``ConflictError``
 from __future__ import annotations
 
 import json
+import math
+import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+
+import numpy as np
 
 from claimtrack.clock import Clock, utcnow
 from claimtrack.errors import ConflictError, InputError
@@ -32,6 +37,43 @@ STATES: tuple[str, ...] = ("open", "in_review", "decided", "auto", "unchecked")
 MACHINE_STATUSES = ("supported", "refuted", "mixed", "unverified")
 KINDS = ("statistic", "event", "law", "quote", "comparison", "other")
 _write_lock = threading.Lock()
+_open_lock = threading.Lock()
+
+
+@contextmanager
+def open_connection(wh: Warehouse, *, read_only: bool = False) -> Iterator[Connection]:
+    """``wh.connect()``, with opening and closing serialised across this process's threads.
+
+    DuckDB keeps one database instance per file per process while any connection is open; a
+    thread opening the file while another closes the last connection can fail with "Unique file
+    handle conflict". The review app serves requests from many threads, so its opens and closes
+    take turns (each is microseconds once the file is open).
+    """
+    stack = ExitStack()
+    with _open_lock:
+        con = stack.enter_context(wh.connect(read_only=read_only))
+    try:
+        yield con
+    except BaseException:
+        with _open_lock:
+            if not stack.__exit__(*sys.exc_info()):
+                raise
+    else:
+        with _open_lock:
+            stack.close()
+
+
+@contextmanager
+def open_transaction(wh: Warehouse) -> Iterator[Connection]:
+    """``wh.transaction()`` over ``open_connection``: all or nothing."""
+    with open_connection(wh) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,18 +273,6 @@ def _state(needs_person: bool, held: bool, decision_id: str | None,
     return "auto" if verdict_id else "unchecked"
 
 
-_STATE_SQL = (
-    "CASE WHEN needs_person AND held THEN 'in_review' WHEN needs_person THEN 'open' "
-    "WHEN decision_id IS NOT NULL THEN 'decided' WHEN verdict_id IS NOT NULL THEN 'auto' "
-    "ELSE 'unchecked' END"
-)
-_QUEUE_COLUMNS = (
-    "claim_id, text, kind, checkworthiness, status, confidence, priority, state, changed, "
-    "prev_status, articles, article_ids, review_reasons, verdict_at, holder, taken_at, held, "
-    "rating, decided_by"
-)
-
-
 def _split(text: str, start: int, end: int, margin: int) -> tuple[str, str, str]:
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
@@ -253,15 +283,230 @@ def _split(text: str, start: int, end: int, margin: int) -> tuple[str, str, str]
     return before, text[start:end], after
 
 
+def _epoch_to_dt(value: float) -> datetime | None:
+    return None if math.isnan(value) else datetime.fromtimestamp(value, UTC)
+
+
+def _epochs(column: Any) -> np.ndarray:
+    """Timestamps from ``fetchnumpy`` (maybe masked) as float seconds, NaN for NULL."""
+    data = np.ma.getdata(column).astype("datetime64[us]").astype("int64") / 1e6
+    data[np.ma.getmaskarray(column)] = np.nan
+    return data
+
+
+def _objects(column: Any) -> np.ndarray:
+    data = np.array(np.ma.getdata(column), dtype=object)
+    data[np.ma.getmaskarray(column)] = None
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimState:
+    """One claim's current verdict, previous status, latest decision and hold, read directly."""
+
+    claim: tuple[Any, ...]
+    verdicts: list[tuple[Any, ...]]  # newest first
+    reviews: list[tuple[Any, ...]]  # oldest first
+    decision: Decision | None
+    holder: tuple[str, datetime] | None  # latest take, if not released or decided since
+
+    @property
+    def version(self) -> str:
+        verdict = self.verdicts[0][0] if self.verdicts else "-"
+        return f"{verdict}:{self.decision.id if self.decision else '-'}"
+
+    @property
+    def needs_person(self) -> bool:
+        if not self.verdicts or not self.verdicts[0][4]:
+            return False
+        return self.decision is None or self.decision.created_at < self.verdicts[0][6]
+
+
+def _claim_state(con: Connection, claim_id: str) -> _ClaimState | None:
+    claim = con.execute("SELECT id, text, kind, checkworthiness FROM claims WHERE id = ?",
+                        [claim_id]).fetchone()
+    if claim is None:
+        return None
+    verdicts = con.execute(
+        "SELECT id, status, confidence, rationale, needs_review, review_reasons, created_at, "
+        "evidence_ids, run_id FROM verdicts WHERE claim_id = ? ORDER BY created_at DESC, id DESC",
+        [claim_id]).fetchall()
+    reviews = con.execute(
+        "SELECT id, claim_id, editor, action, rating, note, internal_note, publish, created_at "
+        "FROM reviews WHERE claim_id = ? ORDER BY created_at, id", [claim_id]).fetchall()
+    decision = holder = None
+    for r in reviews:
+        if r[3] == "decide":
+            decision = Decision(r[0], r[1], r[2], r[4] or "", r[5] or "", r[6] or "",
+                                bool(r[7]), r[8])
+        if r[3] in ("take", "release", "decide"):
+            holder = (r[2], r[8]) if r[3] == "take" else None
+    return _ClaimState(tuple(claim), verdicts, reviews, decision, holder)
+
+
+def _by_id(con: Connection, select: str, ids: list[Any], key: str = "id") -> dict[Any, tuple[Any, ...]]:
+    """Rows of ``select`` whose ``key`` is in ``ids``, by key: a point lookup per id in the index."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    rows = con.execute(f"{select} WHERE {key} IN ({', '.join('?' * len(wanted))})",  # noqa: S608
+                       wanted).fetchall()
+    return {r[0]: tuple(r) for r in rows}
+
+
+_FINGERPRINT_SQL = (
+    "SELECT (SELECT count(*) FROM verdicts), (SELECT max(created_at) FROM verdicts), "
+    "(SELECT count(*) FROM reviews), (SELECT max(id) FROM reviews), "
+    "(SELECT count(*) FROM claims), (SELECT count(*) FROM claim_mentions)"
+)
+_INDEX_SQL = (
+    "SELECT claim_id, text, kind, checkworthiness, status, confidence, changed, prev_status, "
+    "articles, review_reasons, verdict_at, holder, taken_at, decision_id, verdict_id, "
+    "needs_person, rating, decided_by, review_priority(checkworthiness, confidence, changed, "
+    "verdict_at, articles, ?::TIMESTAMPTZ) AS priority "
+    "FROM review_claims ORDER BY priority DESC NULLS LAST, claim_id"
+)
+
+
+class _QueueIndex:
+    """Every claim's queue fields as columns, sorted by priority, answered from memory.
+
+    The view behind it aggregates every verdict, review and mention, too slow to run per page at
+    100,000 claims. The index is rebuilt when the warehouse's fingerprint (row counts and latest
+    ids of the tables it reads) changes, or after ``max_age`` seconds (priority ages); the
+    desk's own writes patch the one claim they touched instead.
+    """
+
+    def __init__(self, con: Connection, fingerprint: tuple[Any, ...], now: datetime) -> None:
+        cols = con.execute(_INDEX_SQL, [now]).fetchnumpy()
+        self.fingerprint = fingerprint
+        self.built = time.monotonic()
+        self.claim_id = _objects(cols["claim_id"])
+        self.text = _objects(cols["text"])
+        self.kind = _objects(cols["kind"])
+        self.checkworthiness = np.ma.getdata(cols["checkworthiness"]).astype(float)
+        self.status = _objects(cols["status"])
+        self.confidence: np.ndarray = np.ma.filled(np.ma.asarray(cols["confidence"], dtype=float), np.nan)
+        self.changed = np.ma.filled(np.ma.asarray(cols["changed"]), False).astype(bool)
+        self.prev_status = _objects(cols["prev_status"])
+        self.articles = np.ma.filled(np.ma.asarray(cols["articles"]), 0).astype(int)
+        self.reasons = _objects(cols["review_reasons"])
+        self.verdict_at = _epochs(cols["verdict_at"])
+        self.holder = _objects(cols["holder"])
+        self.taken_at = _epochs(cols["taken_at"])
+        self.decision_id = _objects(cols["decision_id"])
+        self.has_decision = ~np.ma.getmaskarray(cols["decision_id"])
+        self.has_verdict = ~np.ma.getmaskarray(cols["verdict_id"])
+        self.needs_person = np.ma.filled(np.ma.asarray(cols["needs_person"]), False).astype(bool)
+        self.rating = _objects(cols["rating"])
+        self.decided_by = _objects(cols["decided_by"])
+        self.priority: np.ndarray = np.ma.filled(np.ma.asarray(cols["priority"], dtype=float), 0.0)
+        self.position = {cid: i for i, cid in enumerate(self.claim_id)}
+        self.status_codes = {s: self.status == s for s in MACHINE_STATUSES}
+        self.kind_codes: dict[str, np.ndarray] = {}
+        self.article_ids: dict[str, tuple[str, ...]] = {}  # filled as pages are shown
+
+    def kind_mask(self, kind: str) -> np.ndarray:
+        mask = self.kind_codes.get(kind)
+        if mask is None:
+            mask = self.kind_codes[kind] = self.kind == kind
+        return mask
+
+    def patch(self, state: _ClaimState) -> None:
+        """Bring one claim's hold and decision up to date after this desk wrote them."""
+        i = self.position.get(state.claim[0])
+        if i is None:
+            return
+        self.holder[i], self.taken_at[i] = (
+            (state.holder[0], state.holder[1].timestamp()) if state.holder else (None, np.nan))
+        d = state.decision
+        self.decision_id[i] = d.id if d else None
+        self.has_decision[i] = d is not None
+        self.rating[i] = d.rating if d else None
+        self.decided_by[i] = d.editor if d else None
+        self.needs_person[i] = state.needs_person
+
+    def states(self, now: datetime, hold_seconds: float) -> np.ndarray:
+        """0 open, 1 in_review, 2 decided, 3 auto, 4 unchecked (the order of STATES)."""
+        with np.errstate(invalid="ignore"):
+            held = self.taken_at > now.timestamp() - hold_seconds
+        return np.select(
+            [self.needs_person & held, self.needs_person, self.has_decision, self.has_verdict], [1, 0, 2, 3], 4)
+
+    def item(self, i: int, state: int, hold: timedelta, article_ids: tuple[str, ...]) -> QueueItem:
+        taken = _epoch_to_dt(float(self.taken_at[i]))
+        conf = float(self.confidence[i])
+        return QueueItem(
+            claim_id=str(self.claim_id[i]), text=str(self.text[i]), kind=str(self.kind[i]),
+            checkworthiness=float(self.checkworthiness[i]), status=self.status[i],
+            confidence=None if math.isnan(conf) else conf, priority=float(self.priority[i]),
+            state=STATES[state], changed=bool(self.changed[i]),  # type: ignore[arg-type]
+            previous_status=self.prev_status[i], articles=int(self.articles[i]),
+            article_ids=article_ids, reasons=_reasons(self.reasons[i]),
+            verdict_at=_epoch_to_dt(float(self.verdict_at[i])),
+            hold=Hold(self.holder[i], taken, taken + hold) if state == 1 and taken else None,
+            rating=self.rating[i], decided_by=self.decided_by[i])
+
+
+class _Linger:
+    """Keeps one connection open for ``seconds`` after the last call, then closes it.
+
+    Opening a warehouse file costs tens of milliseconds, reusing an open one (DuckDB caches the
+    database per process while any connection is open) costs microseconds. Back-to-back requests
+    share the open file; when the desk goes idle the file is released, so a scheduled run in
+    another process can take the write lock.
+    """
+
+    def __init__(self, wh: Warehouse, seconds: float) -> None:
+        self.wh = wh
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._stack: ExitStack | None = None
+        self._last = 0.0
+
+    def touch(self) -> None:
+        with self._lock:
+            self._last = time.monotonic()
+            if self._stack is not None:
+                return
+            stack = ExitStack()
+            stack.enter_context(open_connection(self.wh))
+            self._stack = stack
+        threading.Thread(target=self._watch, name="warehouse-linger", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.seconds / 4)
+            with self._lock:
+                if time.monotonic() - self._last >= self.seconds and self._stack is not None:
+                    self._stack.close()
+                    self._stack = None
+                    return
+
+    def close(self) -> None:
+        with self._lock:
+            if self._stack is not None:
+                self._stack.close()
+                self._stack = None
+
+
 class ReviewDesk:
-    """The desk over one warehouse: short-lived connections, one per call."""
+    """The desk over one warehouse: short-lived connections, one per call.
+
+    A long-running app passes ``linger`` (seconds) to keep the file open between close calls.
+    """
+
+    index_max_age = 60.0  # seconds before the queue index is rebuilt even if nothing changed
 
     def __init__(self, wh: Warehouse, settings: ReviewSettings | None = None, *,
-                 clock: Clock = utcnow, read_only: bool = False) -> None:
+                 clock: Clock = utcnow, read_only: bool = False, linger: float = 0.0) -> None:
         self.wh = wh
         self.settings = settings or ReviewSettings()
         self.clock = clock
         self.read_only = read_only  # a one-shot CLI read may share the file with other readers
+        self._linger = _Linger(wh, linger) if linger > 0 and not read_only else None
+        self._index: _QueueIndex | None = None
+        self._index_lock = threading.Lock()
 
     @property
     def hold(self) -> timedelta:
@@ -269,105 +514,100 @@ class ReviewDesk:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.wh.connect(read_only=self.read_only) as con:
+        if self._linger is not None:
+            self._linger.touch()
+        with open_connection(self.wh, read_only=self.read_only) as con:
             yield con
 
+    def close(self) -> None:
+        """Release a lingering connection now (tests, shutdown)."""
+        if self._linger is not None:
+            self._linger.close()
+
     # -- reads ----------------------------------------------------------------------------
-    def _filtered(self, f: QueueFilter) -> tuple[str, list[Any]]:
-        """The queue's base relation under the status/article/kind/assignee filters."""
-        now = self.clock()
-        where = ["TRUE"]
-        params: list[Any] = [now, now - self.hold]
-        if f.status:
-            where.append("status = ?")
-            params.append(f.status)
-        if f.kind:
-            where.append("kind = ?")
-            params.append(f.kind)
-        if f.article:
-            where.append("list_contains(article_ids, ?)")
-            params.append(f.article)
-        # only constant fragments are joined into the SQL; every value is a parameter
-        sql = (
-            "WITH base AS (SELECT *, review_priority(checkworthiness, confidence, changed, "  # noqa: S608
-            "verdict_at, articles, ?::TIMESTAMPTZ) AS priority, "
-            "coalesce(holder IS NOT NULL AND taken_at > ?::TIMESTAMPTZ, false) AS held "
-            f"FROM review_claims WHERE {' AND '.join(where)}), "
-            f"st AS (SELECT *, {_STATE_SQL} AS state FROM base"
-        )
-        if f.assignee:
-            sql += " WHERE held AND holder = ?"
-            params.append(f.assignee)
-        return sql + ")", params
+    def _fresh_index(self, con: Connection) -> _QueueIndex:
+        fingerprint = tuple(con.execute(_FINGERPRINT_SQL).fetchone() or ())
+        with self._index_lock:
+            index = self._index
+            if (index is None or index.fingerprint != fingerprint
+                    or time.monotonic() - index.built > self.index_max_age):
+                index = self._index = _QueueIndex(con, fingerprint, self.clock())
+            return index
 
     def queue(self, f: QueueFilter | None = None) -> QueuePage:
         """Claims by priority under ``f``, one page, with the count of each state."""
         f = (f or QueueFilter()).validated()
-        base, params = self._filtered(f)
-        cond_params: list[Any] = []
-        if f.state == "queue":
-            cond = "state IN ('open', 'in_review')"
-        elif f.state == "all":
-            cond = "TRUE"
-        else:
-            cond, cond_params = "state = ?", [f.state]
+        now = self.clock()
         with self._read() as con:
-            counts = dict.fromkeys(STATES, 0)
-            counts.update(con.execute(
-                f"{base} SELECT state, count(*) FROM st GROUP BY state",  # noqa: S608
-                params).fetchall())
-            rows = con.execute(
-                f"{base} SELECT {_QUEUE_COLUMNS} FROM st WHERE {cond} "  # noqa: S608
-                "ORDER BY priority DESC NULLS LAST, claim_id LIMIT ? OFFSET ?",
-                [*params, *cond_params, f.per_page, (f.page - 1) * f.per_page],
-            ).fetchall()
-        total = (counts["open"] + counts["in_review"] if f.state == "queue"
-                 else sum(counts.values()) if f.state == "all" else counts.get(f.state, 0))
-        return QueuePage(tuple(self._item(r) for r in rows), total, f.page, f.per_page, counts)
-
-    def _item(self, r: Sequence[Any]) -> QueueItem:
-        hold = Hold(r[14], r[15], r[15] + self.hold) if r[16] else None
-        return QueueItem(
-            claim_id=r[0], text=r[1], kind=r[2], checkworthiness=float(r[3]), status=r[4],
-            confidence=r[5], priority=float(r[6] or 0.0), state=r[7], changed=bool(r[8]),
-            previous_status=r[9], articles=int(r[10]), article_ids=tuple(r[11] or ()),
-            reasons=_reasons(r[12]), verdict_at=r[13], hold=hold, rating=r[17], decided_by=r[18],
-        )
+            index = self._fresh_index(con)
+            states = index.states(now, self.hold.total_seconds())
+            base = np.ones(len(states), dtype=bool)
+            if f.status:
+                base &= index.status_codes[f.status]
+            if f.kind:
+                base &= index.kind_mask(f.kind)
+            if f.assignee:
+                base &= (states == 1) & (index.holder == f.assignee)
+            if f.article:
+                ids = [r[0] for r in con.execute(
+                    "SELECT DISTINCT claim_id FROM claim_mentions WHERE article_id = ?",
+                    [f.article]).fetchall()]
+                positions = [index.position[c] for c in ids if c in index.position]
+                only = np.zeros(len(states), dtype=bool)
+                only[positions] = True
+                base &= only
+            counts = np.bincount(states[base], minlength=len(STATES))
+            if f.state == "queue":
+                mask = base & (states <= 1)
+            elif f.state == "all":
+                mask = base
+            else:
+                mask = base & (states == STATES.index(f.state))
+            chosen = np.flatnonzero(mask)
+            page = chosen[(f.page - 1) * f.per_page: f.page * f.per_page]
+            page_ids = [str(index.claim_id[i]) for i in page]
+            missing = [cid for cid in page_ids if cid not in index.article_ids]
+            if missing:
+                found: dict[str, set[str]] = {cid: set() for cid in missing}
+                for cid, aid in con.execute(
+                        "SELECT claim_id, article_id FROM claim_mentions "  # noqa: S608
+                        f"WHERE claim_id IN ({', '.join('?' * len(missing))})",
+                        missing).fetchall():
+                    found[cid].add(aid)
+                index.article_ids.update({c: tuple(sorted(a)) for c, a in found.items()})
+            articles = {cid: index.article_ids[cid] for cid in page_ids}
+        items = tuple(index.item(int(i), int(states[i]), self.hold, articles.get(cid, ()))
+                      for i, cid in zip(page, page_ids, strict=True))
+        return QueuePage(items, len(chosen), f.page, f.per_page,
+                         {s: int(n) for s, n in zip(STATES, counts, strict=True)})
 
     def claim(self, claim_id: str) -> ClaimDetail | None:
         """Everything an editor needs to decide one claim; None when there is no such claim."""
         now = self.clock()
         with self._read() as con:
-            row = con.execute(
-                "SELECT claim_id, text, kind, checkworthiness, status, confidence, rationale, "
-                "verdict_id, verdict_at, prev_status, review_reasons, needs_person, holder, "
-                "taken_at, decision_id, evidence_ids FROM review_claims "
-                "LEFT JOIN (SELECT id AS vid, evidence_ids FROM verdicts) v ON v.vid = verdict_id "
-                "WHERE claim_id = ?", [claim_id]).fetchone()
-            if row is None:
+            st = _claim_state(con, claim_id)
+            if st is None:
                 return None
-            held = row[12] is not None and row[13] > now - self.hold
-            hold = Hold(row[12], row[13], row[13] + self.hold) if held else None
-            decision = self._decision(con, row[14]) if row[14] else None
-            used = set(_reasons(row[15]))
+            held = st.holder is not None and st.holder[1] > now - self.hold
+            hold = Hold(st.holder[0], st.holder[1], st.holder[1] + self.hold) if (
+                st.holder and held) else None
+            cur = st.verdicts[0] if st.verdicts else None
+            prev = st.verdicts[1][1] if len(st.verdicts) > 1 else None
+            used = set(_reasons(cur[7])) if cur else set()
             return ClaimDetail(
-                claim_id=row[0], text=row[1], kind=row[2], checkworthiness=float(row[3]),
-                status=row[4], confidence=row[5], rationale=row[6], verdict_id=row[7],
-                verdict_at=row[8], previous_status=row[9], reasons=_reasons(row[10]),
-                state=_state(bool(row[11]), held, row[14], row[7]), hold=hold,
-                decision=decision, version=f"{row[7] or '-'}:{row[14] or '-'}",
+                claim_id=st.claim[0], text=st.claim[1], kind=st.claim[2],
+                checkworthiness=float(st.claim[3]),
+                status=cur[1] if cur else None, confidence=cur[2] if cur else None,
+                rationale=cur[3] if cur else None, verdict_id=cur[0] if cur else None,
+                verdict_at=cur[6] if cur else None, previous_status=prev,
+                reasons=_reasons(cur[5]) if cur else (),
+                state=_state(st.needs_person, held, st.decision.id if st.decision else None,
+                             cur[0] if cur else None),
+                hold=hold, decision=st.decision, version=st.version,
                 mentions=self._mentions(con, claim_id),
                 evidence=self._evidence(con, claim_id, used),
-                timeline=self._timeline(con, claim_id),
+                timeline=self._timeline(con, st),
             )
-
-    def _decision(self, con: Connection, review_id: str) -> Decision | None:
-        r = con.execute(
-            "SELECT id, claim_id, editor, rating, note, internal_note, publish, created_at "
-            "FROM reviews WHERE id = ?", [review_id]).fetchone()
-        if r is None:
-            return None
-        return Decision(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "", bool(r[6]), r[7])
 
     def _mentions(self, con: Connection, claim_id: str) -> tuple[Mention, ...]:
         rows = con.execute(
@@ -382,61 +622,69 @@ class ReviewDesk:
         return tuple(out)
 
     def _evidence(self, con: Connection, claim_id: str, used: set[str]) -> tuple[EvidenceItem, ...]:
+        # step by step through the indexes: a join would scan every passage and source
         rows = con.execute(
-            "SELECT e.id, e.stance, e.score, e.relevance, e.reason, coalesce(e.quote, ''), "
-            'e.quote_start, e.quote_end, p.text, p.start, p."end", e.source_id, s.url, s.domain, '
-            "s.tier, coalesce(s.title, n.title), p.snapshot_hash, n.fetched_at "
-            "FROM evidence e LEFT JOIN passages p ON p.id = e.passage_id "
-            "LEFT JOIN sources s ON s.id = e.source_id "
-            "LEFT JOIN snapshots n ON n.hash = p.snapshot_hash "
-            "WHERE e.claim_id = ? ORDER BY e.relevance DESC, e.score DESC, e.id",
-            [claim_id]).fetchall()
+            "SELECT id, stance, score, relevance, reason, coalesce(quote, ''), quote_start, "
+            "quote_end, passage_id, source_id FROM evidence WHERE claim_id = ? "
+            "ORDER BY relevance DESC, score DESC, id", [claim_id]).fetchall()
+        passages = _by_id(con, "SELECT id, text, start, \"end\", snapshot_hash FROM passages",
+                          [r[8] for r in rows])
+        sources = _by_id(con, "SELECT id, url, domain, tier, title FROM sources",
+                         [r[9] for r in rows])
+        snapshots = _by_id(con, "SELECT hash, title, fetched_at FROM snapshots",
+                           [p[4] for p in passages.values()], key="hash")
         out = []
         for r in rows:
-            passage = r[8] or r[5]
-            q_start, q_end = (r[6] or 0) - (r[9] or 0), (r[7] or 0) - (r[9] or 0)
+            p = passages.get(r[8]) or (r[8], r[5], 0, len(r[5]), None)
+            src = sources.get(r[9]) or (r[9], "", "", None, None)
+            snap = snapshots.get(p[4]) if p[4] else None
+            passage = p[1] or r[5]
+            q_start, q_end = (r[6] or 0) - (p[2] or 0), (r[7] or 0) - (p[2] or 0)
             if not (0 <= q_start < q_end <= len(passage)) or (
                     r[5] and passage[q_start:q_end] != r[5]):
                 found = passage.find(r[5]) if r[5] else -1
                 q_start, q_end = (found, found + len(r[5])) if found >= 0 else (0, 0)
-            before, quote, after = passage[:q_start], passage[q_start:q_end], passage[q_end:]
             out.append(EvidenceItem(
                 id=r[0], stance=r[1], score=float(r[2]), relevance=float(r[3]), reason=r[4],
-                quote=r[5], passage_before=before, passage_quote=quote, passage_after=after,
-                source_id=r[11], url=r[12] or "", domain=r[13] or "", tier=r[14], title=r[15],
-                snapshot_hash=r[16], fetched_at=r[17], in_verdict=r[0] in used or not used))
+                quote=r[5], passage_before=passage[:q_start],
+                passage_quote=passage[q_start:q_end], passage_after=passage[q_end:],
+                source_id=r[9], url=src[1] or "", domain=src[2] or "", tier=src[3],
+                title=src[4] or (snap[1] if snap else None), snapshot_hash=p[4],
+                fetched_at=snap[2] if snap else None, in_verdict=r[0] in used or not used))
         return tuple(out)
 
-    def _timeline(self, con: Connection, claim_id: str) -> tuple[TimelineEvent, ...]:
+    def _timeline(self, con: Connection, st: _ClaimState) -> tuple[TimelineEvent, ...]:
         events: list[TimelineEvent] = []
-        for at, run, status, conf, rationale, prev in con.execute(
-                "SELECT created_at, run_id, status, confidence, rationale, "
-                "lag(status) OVER (ORDER BY created_at, id) FROM verdicts WHERE claim_id = ? "
-                "ORDER BY created_at, id", [claim_id]).fetchall():
+        prev = None
+        for _, status, conf, rationale, _, _, at, _, run in reversed(st.verdicts):
             change = f" (was {prev})" if prev and prev != status else ""
             events.append(TimelineEvent(at, "verdict", run,
                                         f"{status}{change}, confidence {conf:.2f}", rationale))
-        for at, editor, action, rating, note, internal, publish in con.execute(
-                "SELECT created_at, editor, action, rating, note, internal_note, publish "
-                "FROM reviews WHERE claim_id = ? ORDER BY created_at, id", [claim_id]).fetchall():
+            prev = status
+        for _, _, editor, action, rating, note, internal, publish, at in st.reviews:
             if action == "decide":
                 summary = f"decided {rating}" + (", published" if publish else ", not published")
             else:
                 summary = action.replace("_", " ")
             detail = " / ".join(x for x in (note, internal) if x)
             events.append(TimelineEvent(at, "review", editor, summary, detail))
-        for at, url, status, reason in con.execute(
-                "SELECT attempted_at, url, status, reason FROM ("
-                "SELECT f.*, snapshot_hash IS DISTINCT FROM lag(snapshot_hash) OVER "
-                "(PARTITION BY f.source_id ORDER BY attempted_at, f.id) AND "
-                "lag(f.id) OVER (PARTITION BY f.source_id ORDER BY attempted_at, f.id) IS NOT NULL "
-                "AS changed FROM fetches f WHERE f.source_id IN ("
-                "SELECT source_id FROM evidence WHERE claim_id = ? "
-                "UNION SELECT source_id FROM claim_sources WHERE claim_id = ?)) "
-                "WHERE status <> 'fetched' OR changed ORDER BY attempted_at",
-                [claim_id, claim_id]).fetchall():
-            summary = "source changed" if status == "fetched" else f"source {status}: {reason}"
-            events.append(TimelineEvent(at, "fetch", "fetcher", summary, url))
+        claim_id = st.claim[0]
+        sources = {r[0] for r in con.execute(
+            "SELECT source_id FROM evidence WHERE claim_id = ? "
+            "UNION SELECT source_id FROM claim_sources WHERE claim_id = ?",
+            [claim_id, claim_id]).fetchall()}
+        fetches = con.execute(
+            "SELECT source_id, attempted_at, url, status, reason, snapshot_hash FROM fetches "  # noqa: S608
+            f"WHERE source_id IN ({', '.join('?' * len(sources))}) "
+            "ORDER BY source_id, attempted_at, id", sorted(sources)).fetchall() if sources else []
+        last: dict[str, str | None] = {}
+        for source_id, at, url, status, reason, snap in fetches:
+            changed = source_id in last and status == "fetched" and snap != last[source_id]
+            if status == "fetched":
+                last[source_id] = snap
+            if status != "fetched" or changed:
+                summary = "source changed" if changed else f"source {status}: {reason}"
+                events.append(TimelineEvent(at, "fetch", "fetcher", summary, url))
         events.sort(key=lambda e: e.at)
         return tuple(events)
 
@@ -471,16 +719,33 @@ class ReviewDesk:
     # -- writes ---------------------------------------------------------------------------
     def _current(self, con: Connection, claim_id: str) -> tuple[str, Hold | None, Decision | None]:
         """The claim's version, active hold and latest decision, inside the writer's transaction."""
-        row = con.execute(
-            "SELECT verdict_id, decision_id, holder, taken_at FROM review_claims "
-            "WHERE claim_id = ?", [claim_id]).fetchone()
-        if row is None:
+        st = _claim_state(con, claim_id)
+        if st is None:
             raise InputError(f"no claim with id {claim_id!r}")
         now = self.clock()
-        hold = (Hold(row[2], row[3], row[3] + self.hold)
-                if row[2] is not None and row[3] > now - self.hold else None)
-        decision = self._decision(con, row[1]) if row[1] else None
-        return f"{row[0] or '-'}:{row[1] or '-'}", hold, decision
+        hold = (Hold(st.holder[0], st.holder[1], st.holder[1] + self.hold)
+                if st.holder is not None and st.holder[1] > now - self.hold else None)
+        return st.version, hold, st.decision
+
+    @contextmanager
+    def _writing(self, claim_id: str) -> Iterator[Connection]:
+        """One write transaction under the process lock; afterwards the queue index is patched
+        for this claim if nothing else changed the warehouse since it was built."""
+        if self._linger is not None:
+            self._linger.touch()
+        with _write_lock:
+            with open_transaction(self.wh) as con:
+                before = tuple(con.execute(_FINGERPRINT_SQL).fetchone() or ())
+                yield con
+                after = tuple(con.execute(_FINGERPRINT_SQL).fetchone() or ())
+                state = _claim_state(con, claim_id)
+            with self._index_lock:
+                index = self._index
+                if index is not None and index.fingerprint == before and state is not None:
+                    index.patch(state)
+                    index.fingerprint = after
+                elif index is not None:
+                    self._index = None
 
     def _append(self, con: Connection, claim_id: str, editor: str, action: ReviewAction,
                 **cols: Any) -> tuple[str, datetime]:
@@ -496,7 +761,7 @@ class ReviewDesk:
 
     def take(self, claim_id: str, editor: str) -> Hold:
         """Hold the claim for ``hold_minutes`` (renewing one's own hold); refused if another holds it."""
-        with _write_lock, self.wh.transaction() as con:
+        with self._writing(claim_id) as con:
             _, hold, _ = self._current(con, claim_id)
             if hold and hold.editor != editor:
                 raise ConflictError(
@@ -506,7 +771,7 @@ class ReviewDesk:
 
     def release(self, claim_id: str, editor: str) -> None:
         """Give a held claim back; refused if someone else holds it."""
-        with _write_lock, self.wh.transaction() as con:
+        with self._writing(claim_id) as con:
             _, hold, _ = self._current(con, claim_id)
             if hold is None:
                 return
@@ -522,7 +787,7 @@ class ReviewDesk:
         if rating not in self.settings.ratings:
             raise InputError(
                 f"unknown rating {rating!r}; the scale is: {', '.join(self.settings.ratings)}")
-        with _write_lock, self.wh.transaction() as con:
+        with self._writing(claim_id) as con:
             current, hold, last = self._current(con, claim_id)
             if hold and hold.editor != editor:
                 raise ConflictError(
@@ -543,7 +808,7 @@ class ReviewDesk:
         return Decision(review_id, claim_id, editor, rating, note, internal_note, publish, now)
 
     def note(self, claim_id: str, editor: str, internal_note: str) -> str:
-        with _write_lock, self.wh.transaction() as con:
+        with self._writing(claim_id) as con:
             self._current(con, claim_id)
             review_id, _ = self._append(con, claim_id, editor, "note",
                                         internal_note=internal_note)
@@ -552,7 +817,7 @@ class ReviewDesk:
     def log(self, claim_id: str, editor: str, action: Literal["add_evidence", "reverify"],
             note: str = "") -> str:
         """Record that an editor asked for more evidence or a re-check (the flow does the work)."""
-        with _write_lock, self.wh.transaction() as con:
+        with self._writing(claim_id) as con:
             self._current(con, claim_id)
             review_id, _ = self._append(con, claim_id, editor, action, note=note)
         return review_id

@@ -176,3 +176,22 @@ def test_accounts(wh: Warehouse, clock: FrozenClock) -> None:
     assert verify_password("x" * 12, hash_password("x" * 12))
     log = ReviewDesk(wh, clock=clock).audit()
     assert [e.action for e in log.entries] == ["editor_removed", "editor_added"]
+
+
+def test_queue_index_follows_every_write(desk: ReviewDesk, wh: Warehouse, clock: FrozenClock,
+                                         seeded: SmallDesk) -> None:
+    assert desk.queue().total == 2
+    desk.take(seeded.jobs, "ana")  # patched in place
+    assert desk.queue().items[1].hold is not None
+    other = ReviewDesk(wh, ReviewSettings(hold_minutes=30), clock=clock)
+    other.decide(seeded.jobs, "ana", "false")  # another desk: seen through the fingerprint
+    assert [i.claim_id for i in desk.queue().items] == [seeded.roads]
+    with wh.transaction() as con:  # a new run puts a confident claim back in the queue
+        con.execute(
+            "INSERT INTO verdicts (id, claim_id, run_id, status, confidence, rationale, "
+            "evidence_ids, assessor, needs_review, review_reasons, created_at) VALUES "
+            "('v_lanes_3', 'c_lanes', 'run_3', 'refuted', 0.4, 'New source disagrees.', '[]', "
+            "'lexical-v1', true, '[\"changed\"]', ?)", [clock()])
+    page = desk.queue()
+    assert {i.claim_id for i in page.items} == {seeded.roads, seeded.lanes}
+    assert page.counts["decided"] == 2
