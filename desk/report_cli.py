@@ -44,7 +44,7 @@ def report(
         str | None, typer.Argument(help="Article id, canonical URL or URL.", show_default=False)
     ] = None,
     run: Annotated[
-        str | None, typer.Option("--run", help="Summarise this run instead of one article.")
+        str | None, typer.Option("--run", help="Summarise this run (or 'latest') instead of an article.")
     ] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
     output: Annotated[
@@ -74,6 +74,10 @@ def report(
     if wh.is_file and not wh.path.exists():
         raise InputError(f"no warehouse at {settings.db}")
     if run is not None:
+        if run == "latest":
+            run = reports.latest_run(wh)
+            if run is None:
+                raise InputError(f"no runs in {settings.db} yet")
         fmt = format or "md"
         if fmt not in render.RUN_FORMATS:
             raise InputError(f"a run report is md or json, not {fmt!r}")
@@ -87,7 +91,8 @@ def report(
     article_id = reports.find_article(wh, target)
     if article_id is None:
         raise InputError(
-            f"no article {target!r} in {settings.db} (give its id, URL or canonical URL)"
+            f"no article {target!r} in {settings.db}: give its id, URL or file path, "
+            f"or check it first with `claimtrack check {target}`"
         )
     text = render.render(reports.article_report(wh, article_id, settings=settings), fmt)
     _write(text, output, f"{article_id}{render.SUFFIXES[fmt]}")

@@ -225,6 +225,13 @@ def find_article(wh: Warehouse, target: str) -> str | None:
     return str(row[0]) if row else None
 
 
+def latest_run(wh: Warehouse) -> str | None:
+    """The id of the most recently started run, for ``claimtrack report --run latest``."""
+    with wh.connect(read_only=True) as con:
+        row = con.execute("SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1").fetchone()
+    return str(row[0]) if row else None
+
+
 def _article(con: Connection, article_id: str) -> tuple[ArticleInfo, str]:
     row = con.execute(
         "SELECT id, url, canonical_url, title, published, source_path, created_at, text "

@@ -47,6 +47,12 @@ def test_json_formats(db: Path, fmt: str) -> None:
     assert (data["schema"] == "claimtrack.report/1") if fmt == "json" else len(data) == 2
 
 
+def test_latest_run(db: Path) -> None:
+    result = _run("--run", "latest", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"# Run `{RUN_ID}`")
+
+
 @pytest.mark.parametrize("fmt", ["md", "json"])
 def test_run_summary(db: Path, fmt: str) -> None:
     result = _run("--run", RUN_ID, "--db", str(db), "-f", fmt)
