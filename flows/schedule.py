@@ -51,8 +51,9 @@ def reverify_deployment(
         description="Re-verify tracked claims that are due (claimtrack reverify --due).",
         tags=["claimtrack", "reverify"],
         entrypoint_type=EntrypointType.MODULE_PATH,
+        _sync=True,  # a RunnerDeployment even when called inside an event loop
     )
-    assert isinstance(deployment, RunnerDeployment)  # called from sync code: not a coroutine
+    assert isinstance(deployment, RunnerDeployment)
     return deployment
 
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-POINTS = ("after_begin", "mid_record", "after_record", "mid_store", "before_end")
+POINTS = ("mid_record", "after_record", "mid_store", "before_end")
 
 
 def die() -> None:
@@ -29,16 +29,7 @@ def arm(point: str) -> None:
     import flows.reverify as rv
     from warehouse import store, tracking
 
-    if point == "after_begin":
-        begin = rv.begin_run
-
-        def begin_then_die(*args: Any, **kwargs: Any) -> str:
-            begin(*args, **kwargs)
-            die()
-            raise AssertionError
-
-        rv.begin_run = begin_then_die
-    elif point == "mid_record":  # inside the transaction of fetches, snapshots and events
+    if point == "mid_record":  # inside the transaction of fetches, snapshots and events
         save_events = tracking.save_events
 
         def save_then_die(con: Any, events: Any) -> None:
