@@ -44,7 +44,7 @@ def reverify_deployment(
     config: Path | None = None,
 ) -> RunnerDeployment:
     """The deployment ``claimtrack schedule`` serves (cron from the settings unless given)."""
-    deployment = reverify_tracked.to_deployment(
+    deployment = reverify_tracked.to_deployment(  # type: ignore[call-arg]  # _sync: see below
         name=name,
         cron=cron or settings.reverify.cron,
         parameters=deployment_parameters(settings, config=config),
