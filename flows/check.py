@@ -77,11 +77,12 @@ def check_article(
         t = time.perf_counter()
         store_task(wh, run_id, verdicts, clock)
         timed("store", t)
-        t = time.perf_counter()
-        report = report_task(wh, settings, run_id, [a.id for a in read_articles])
-        timed("report", t)
     except BaseException as exc:
         end_run(wh, run_id, "failed", clock(), note=f"{type(exc).__name__}: {exc}"[:500])
         raise
     end_run(wh, run_id, "completed", clock())
+    # The report describes the finished run, so it is written after the run is closed.
+    t = time.perf_counter()
+    report = report_task(wh, settings, run_id, [a.id for a in read_articles])
+    timed("report", t)
     return build_outcome(run_id, read_articles, verdicts, discovered, reads, report, timings)
