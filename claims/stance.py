@@ -50,6 +50,13 @@ ROUGH = frozenset({"about", "around", "approximately", "roughly", "some", "an es
 
 CAP_WORDS = frozenset({"reach", "maximum", "max", "cap", "ceil", "highest", "limit"})
 
+EVALUATIVE = frozenset({"massiv", "huge", "enormous", "hefty", "heavy", "record", "vast",
+                        "unprecedented", "draconian", "sweeping", "tiny", "paltry", "meagr"})
+EVALUATIVE_KIN: dict[str, frozenset[str]] = {
+    w: frozenset({"massiv", "huge", "enormous", "hefty", "heavy", "vast", "record"}) - {w}
+    for w in ("massiv", "huge", "enormous", "hefty", "heavy", "vast")
+}
+
 Relation = Literal["match", "conflict", "consistent", "other-measure", "absent"]
 
 
@@ -347,6 +354,9 @@ def _sentence_judgement(
         return "refutes", score, f"'{a.found.text}' contradicts '{a.claim.text}' ({kind}){hedged}"
 
     matches = [a for a in qs + ds if a.relation == "match"]
+    # a claimed magnitude ("massive fines") is borne out only by a sentence that says it too
+    unbacked = {w for w in c.tokens & EVALUATIVE
+                if w not in s.tokens and not (EVALUATIVE_KIN.get(w, frozenset()) & s.tokens)}
     denial = _denial(c.tokens, s.negations)
     # the sentence states what the claim denies: most of the denied words, unnegated
     neg_c = any(len(n.scope & s.tokens) >= max(_need(n.scope), math.ceil(len(n.scope) / 2))
@@ -368,6 +378,10 @@ def _sentence_judgement(
         wanted = len(qs) + len(ds)
         needed = [a for a in qs if not _enumeration(a.claim)]
         q_ok = not needed or any(a.relation == "match" for a in needed)
+        if matches and q_ok and topic >= SLOT_SUPPORT and unbacked:
+            return "neutral", 0.25, (
+                f"bears out {', '.join(repr(a.claim.text) for a in matches)} but not "
+                f"'{sorted(unbacked)[0]}'")
         if matches and q_ok and topic >= SLOT_SUPPORT:
             share = len(matches) / wanted
             score = min(1.0, 0.45 + 0.3 * topic + 0.25 * share) * hedge
@@ -392,6 +406,8 @@ def _sentence_judgement(
         return "neutral", 0.2, f"about the claim but gives nothing for {missing}"
 
     told = predicate & s.tokens
+    if cov >= WORDS_SUPPORT and unbacked and (not predicate or len(told) / len(predicate) >= 0.5):
+        return "neutral", 0.25, f"says much of it but not '{sorted(unbacked)[0]}'"
     if cov >= WORDS_SUPPORT and (not predicate or len(told) / len(predicate) >= 0.5):
         score = min(1.0, 0.4 + 0.5 * cov) * hedge
         shared = ", ".join(sorted(c.tokens & s.tokens)[:6])
