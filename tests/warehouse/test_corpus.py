@@ -107,3 +107,15 @@ def test_corpus_add_then_discover_finds_the_right_pages(tmp_path: Path) -> None:
         found = discover(claim, providers, per_claim=3)
         assert found and found[0].url.endswith(name), (text, [c.url for c in found])
         assert found[0].text is not None and found[0].provider == "corpus"
+
+
+def test_numbers_and_accented_words_are_searchable(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "c.duckdb")
+    add_documents(wh, [
+        (Document(text="The game has 300 million players.", url="https://e.example/300"), None),
+        (Document(text="The game has 200 million players.", url="https://e.example/200"), None),
+        (Document(text="Der Stadtrat beschließt den Haushalt für Schulen.", url="https://e.example/de"), None),
+    ])
+    assert search_corpus(wh, "200 million players", 1)[0].url == "https://e.example/200"
+    assert search_corpus(wh, "300 million", 1)[0].url == "https://e.example/300"
+    assert search_corpus(wh, "beschließt Haushalt", 1)[0].url == "https://e.example/de"
