@@ -380,7 +380,7 @@ class _QueueIndex:
     def __init__(self, con: Connection, fingerprint: tuple[Any, ...], now: datetime) -> None:
         cols = con.execute(_INDEX_SQL, [now]).fetchnumpy()
         self.fingerprint = fingerprint
-        self.built = time.monotonic()
+        self.built = self.checked = time.monotonic()
         self.claim_id = _objects(cols["claim_id"])
         self.text = _objects(cols["text"])
         self.kind = _objects(cols["kind"])
@@ -493,18 +493,23 @@ class _Linger:
 class ReviewDesk:
     """The desk over one warehouse: short-lived connections, one per call.
 
-    A long-running app passes ``linger`` (seconds) to keep the file open between close calls.
+    A long-running app passes ``linger`` (seconds) to keep the file open between close calls,
+    and ``check_every`` (seconds between fingerprint checks, each a scan of the verdicts): how
+    long another process's writes may take to show in the queue. The default, 0, checks on
+    every call; this desk's own writes show at once either way.
     """
 
     index_max_age = 60.0  # seconds before the queue index is rebuilt even if nothing changed
 
     def __init__(self, wh: Warehouse, settings: ReviewSettings | None = None, *,
-                 clock: Clock = utcnow, read_only: bool = False, linger: float = 0.0) -> None:
+                 clock: Clock = utcnow, read_only: bool = False, linger: float = 0.0,
+                 check_every: float = 0.0) -> None:
         self.wh = wh
         self.settings = settings or ReviewSettings()
         self.clock = clock
         self.read_only = read_only  # a one-shot CLI read may share the file with other readers
         self._linger = _Linger(wh, linger) if linger > 0 and not read_only else None
+        self.index_check_every = check_every
         self._index: _QueueIndex | None = None
         self._index_lock = threading.Lock()
 
@@ -526,12 +531,17 @@ class ReviewDesk:
 
     # -- reads ----------------------------------------------------------------------------
     def _fresh_index(self, con: Connection) -> _QueueIndex:
+        index = self._index
+        if (index is not None and self.index_check_every > 0
+                and time.monotonic() - index.checked < self.index_check_every):
+            return index  # checked a moment ago; this desk's own writes patch it anyway
         fingerprint = tuple(con.execute(_FINGERPRINT_SQL).fetchone() or ())
         with self._index_lock:
             index = self._index
             if (index is None or index.fingerprint != fingerprint
                     or time.monotonic() - index.built > self.index_max_age):
                 index = self._index = _QueueIndex(con, fingerprint, self.clock())
+            index.checked = time.monotonic()
             return index
 
     def queue(self, f: QueueFilter | None = None) -> QueuePage:
