@@ -29,6 +29,7 @@ import email.utils
 import hashlib
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -111,8 +112,9 @@ class _Redirect(Exception):
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over a connection pool whose network backend checks every address."""
 
-    def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
-        ssl_context = httpx.create_ssl_context(trust_env=False)
+    def __init__(self, backend: GuardedBackend, limits: httpx.Limits,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        ssl_context = ssl_context or httpx.create_ssl_context(trust_env=False)
         super().__init__(verify=ssl_context, trust_env=False, limits=limits)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
@@ -190,10 +192,14 @@ class Fetcher:
     """Async context manager owning one HTTP client; see the module docstring for the policy."""
 
     def __init__(self, settings: FetchSettings, *, clock: Clock = utcnow,
-                 backend: GuardedBackend | None = None) -> None:
+                 backend: GuardedBackend | None = None,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        """``backend`` and ``ssl_context`` exist for tests and private CAs; the defaults are the
+        address guard with the system resolver and certifi's CA bundle."""
         self.settings = settings
         self.clock = clock
         self.backend = backend or GuardedBackend(settings.allow_hosts)
+        self._ssl_context = ssl_context
         self.attempts: list[FetchAttempt] = []  # every request made, in order
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
@@ -216,7 +222,7 @@ class Fetcher:
             pool=s.page_deadline,
         )
         self._client = httpx.AsyncClient(
-            transport=_GuardedTransport(self.backend, limits),
+            transport=_GuardedTransport(self.backend, limits, self._ssl_context),
             timeout=timeout,
             follow_redirects=False,
             trust_env=False,
@@ -343,6 +349,9 @@ class Fetcher:
             if self.settings.respect_robots:
                 rules = await self._robots.rules_for(parsed)
                 if not rules.allowed(current):
+                    if rules.error is not None:  # the host itself is unreachable: say why
+                        raise TerminalFetchError(f"robots.txt unreachable ({rules.error})",
+                                                 reason=rules.error, url=current)
                     raise TerminalFetchError("disallowed by robots.txt", reason="robots",
                                              url=current)
             waited = await self._wait_turn(parsed.host.lower(), self._host_delay(rules))
@@ -475,8 +484,21 @@ class Fetcher:
 
     # -- robots.txt ----------------------------------------------------------------------------
 
-    async def _get_robots(self, url: str) -> tuple[int | None, bytes]:
-        """robots.txt of one origin: (status, first 500 KiB) or (None, b"") when unreachable."""
+    async def _get_robots(self, url: str) -> tuple[int, bytes]:
+        """robots.txt of one origin: (status, first 500 KiB); raises FetchError if unreachable.
+
+        Transient failures are retried like a page's (``retries``, with backoff)."""
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return await self._get_robots_once(url)
+            except FetchError as exc:
+                if not exc.transient or attempt == self.settings.retries:
+                    raise
+                await asyncio.sleep(self.settings.backoff * (2**attempt)
+                                    * self._random.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")
+
+    async def _get_robots_once(self, url: str) -> tuple[int, bytes]:
         assert self._client is not None
         current = url
         try:
@@ -498,10 +520,12 @@ class Fetcher:
                             if len(data) >= MAX_ROBOTS_BYTES:
                                 break
                         return response.status_code, bytes(data[:MAX_ROBOTS_BYTES])
-        except (FetchError, httpx.HTTPError, TimeoutError) as exc:
-            log.info("robots.txt unreachable at %s: %s", url, exc)
-            return None, b""
-        return None, b""
+        except TimeoutError as exc:
+            raise TransientFetchError("robots.txt timed out", reason="timeout", url=url) from exc
+        except httpx.HTTPError as exc:
+            raise _translate(exc, url, got_headers=False) from exc
+        raise TerminalFetchError("robots.txt redirects too often", reason="too_many_redirects",
+                                 url=url)
 
     # -- results -------------------------------------------------------------------------------
 

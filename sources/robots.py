@@ -3,7 +3,9 @@
 Failure handling follows RFC 9309 section 2.3.1: a 4xx robots.txt (missing) allows everything; a
 5xx, a network failure or a timeout means "unreachable" and disallows the whole origin for this
 Fetcher's lifetime (one run); so does a 429 (the server asked us to back off). The fetcher
-reports those pages ``skipped``/``robots``. Redirects of robots.txt are followed (up to five
+reports those pages ``skipped``/``robots`` -- except when robots.txt could not be read at all
+(timeout, refused, TLS failure, after the fetcher's retries): then the pages fail with that
+reason, which is the truth about the host. Redirects of robots.txt are followed (up to five
 hops, by the fetcher); the file is read up to 500 KiB.
 """
 
@@ -21,8 +23,8 @@ from sources.decode import decode_body
 MAX_ROBOTS_BYTES = 500 * 1024
 AGENT = "claimtrack"
 
-# (url) -> (http status or None when unreachable, body bytes)
-RobotsGetter = Callable[[str], Awaitable[tuple[int | None, bytes]]]
+# (url) -> (http status, body bytes); raises (a FetchError with a reason) when unreachable
+RobotsGetter = Callable[[str], Awaitable[tuple[int, bytes]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class RobotsRules:
     parser: Protego | None  # None: no rules (allow all) or unreachable (see ``disallow_all``)
     disallow_all: bool = False
     status: int | None = None
+    error: str | None = None  # why robots.txt could not be read at all ("timeout", "tls_error")
 
     def allowed(self, url: str, agent: str = AGENT) -> bool:
         if self.disallow_all:
@@ -79,8 +82,8 @@ class RobotsCache:
     async def _load(self, origin: str) -> RobotsRules:
         try:
             status, body = await self._get(origin + "/robots.txt")
-        except Exception:  # the getter reports failures as status None; be safe anyway
-            return RobotsRules(None, disallow_all=True)
+        except Exception as exc:  # unreachable: disallow all, and remember why
+            return RobotsRules(None, disallow_all=True, error=getattr(exc, "reason", "error"))
         return parse_robots(status, body)
 
     async def rules_for(self, url: str | httpx.URL) -> RobotsRules:

@@ -15,6 +15,7 @@ import contextlib
 import gzip
 import os
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -133,7 +134,9 @@ class Trap:
 class FaultServer:
     """``with FaultServer() as server: server.url("/status/404")``."""
 
-    def __init__(self, *, trap_port: int = 0, localhost_trap_port: int = 0) -> None:
+    def __init__(self, *, trap_port: int = 0, localhost_trap_port: int = 0,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        self.ssl_context = ssl_context
         self.trap_port = trap_port
         self.localhost_trap_port = localhost_trap_port
         self.requests: list[Request] = []
@@ -170,7 +173,8 @@ class FaultServer:
         asyncio.set_event_loop(loop)
         self._loop = loop
         self._server = loop.run_until_complete(
-            asyncio.start_server(self._accept, "127.0.0.1", 0, limit=256 * 1024)
+            asyncio.start_server(self._accept, "127.0.0.1", 0, limit=256 * 1024,
+                                 ssl=self.ssl_context)
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
@@ -188,7 +192,8 @@ class FaultServer:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     @property
     def host(self) -> str:
