@@ -1,0 +1,99 @@
+"""Property tests: no input makes extraction raise, and offsets always slice back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claims import (
+    checkworthiness,
+    claim_id,
+    extract_claims,
+    find_dates,
+    find_entities,
+    find_quantities,
+    normalize_claim,
+    same_claim,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "article.txt"
+# text that looks like news: words, numbers, quotes, punctuation, line breaks, any Unicode
+NEWSY = st.lists(
+    st.one_of(
+        st.text(max_size=30),
+        st.sampled_from([
+            "Tencent", "Honour of Kings", "200 million", "$1.5bn", "35%", "June 1st", "2017", "“",
+            "”", '"', ".", ". ", "? ", "\n\n", "• ", "said", "Mr.", "U.S.", "top 10", ", and ",
+            "second only to", "Select Page", "It ", "Its ", "who was", "both of which are",
+        ]),
+    ),
+    max_size=60,
+).map("".join)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check(text: str) -> None:
+    for claim in extract_claims(text, keep_all=True):
+        assert text[claim.start:claim.end] == claim.sentence
+        assert 0.0 <= claim.checkworthiness <= 1.0
+        assert claim.id.startswith("c_") and len(claim.id) == 18
+
+
+@FAST
+@given(st.text())
+def test_arbitrary_unicode(text: str) -> None:
+    _check(text)
+
+
+@FAST
+@given(NEWSY)
+def test_newsy_text(text: str) -> None:
+    _check(text)
+    assert len(checkworthiness([text, text[::-1]])) == 2
+
+
+@FAST
+@given(st.binary(max_size=2000))
+def test_binary_looking(data: bytes) -> None:
+    _check(data.decode("latin-1"))
+    _check(data.decode("utf-8", errors="replace"))
+
+
+@FAST
+@given(NEWSY, NEWSY)
+def test_normalizers_never_raise(a: str, b: str) -> None:
+    find_quantities(a)
+    find_dates(a)
+    find_entities(a)
+    normalize_claim(a)
+    assert claim_id(a) == claim_id(a)
+    assert same_claim(a, b) == same_claim(b, a) or not (a.strip() and b.strip())
+
+
+def test_empty_and_blank() -> None:
+    for text in ("", " ", "\n\n\n", "\x00" * 10):
+        assert extract_claims(text) == []
+    assert checkworthiness([]) == []
+    assert checkworthiness([""])[0] < 0.5
+
+
+def test_not_text() -> None:
+    assert extract_claims(b"bytes are not text") == []  # type: ignore[arg-type]
+
+
+def test_huge_inputs() -> None:
+    """5 MB inputs finish (a few seconds each) and keep their offsets."""
+    base = EXAMPLE.read_text(encoding="utf-8") if EXAMPLE.is_file() else "Tencent has 200 million users.\n\n"
+    for text in (
+        (base * (5_000_000 // len(base) + 1))[:5_000_000],
+        ("word " * 1_000_000)[:5_000_000],
+        "." * 5_000_000,
+    ):
+        _check(text)
+
+
+def test_binary_file_gives_nothing() -> None:
+    data = bytes(range(256)) * 4000
+    assert extract_claims(data.decode("latin-1")) == []
