@@ -118,6 +118,7 @@ _ABBREV = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, deterministic stem: plural and tense endings off, British spellings to American."""
     w = word.lower().replace("’", "'")
@@ -388,6 +389,12 @@ def _names(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str], froz
     typed = frozenset(ent.canonical.lower() for _, _, ent in found
                       if not re.fullmatch(r"[A-Z]{2,}s", ent.text))
     return names, every, typed
+
+
+@lru_cache(maxsize=65536)
+def passage_words(text: str) -> frozenset[str]:
+    """The plain word stems of a passage: enough to tell it is about something else."""
+    return frozenset(words(text))
 
 
 @lru_cache(maxsize=65536)

@@ -33,6 +33,7 @@ from claims.slots import (
     Slot,
     TextSlots,
     passage_slots,
+    passage_words,
     words,
 )
 
@@ -454,8 +455,14 @@ def _settle(reads: list[_Read]) -> _Read:
 
 def judge(claim: TextSlots, passage: str) -> Judgement:
     """The stance of ``passage`` on ``claim``, with the sentence that decided it."""
-    slots = passage_slots(passage)
     c = claim.sentences[0]
+    plain = passage_words(passage)
+    if _coverage(c.tokens, plain) < MIN_TOPIC / 2:
+        # far from the claim on its plain words alone (aliases could add a little, not this
+        # much): skip reading its names, numbers and dates
+        return Judgement("neutral", 0.0, round(_coverage(c.tokens, plain), 3),
+                         f"not about the claim ({len(c.tokens & plain)} of {len(c.tokens)} key words)")
+    slots = passage_slots(passage)
     pass_cov = _coverage(c.tokens, slots.tokens)
     named = _named(claim, slots)
     if not slots.sentences or not named or pass_cov < MIN_TOPIC * 0.85:
