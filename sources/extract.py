@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from lxml import etree
 
 from sources import jsonld
 from sources.language import guess_language
-from sources.model import Document, Link
+from sources.model import ClaimReviewRating, Document, Link
 from sources.text import decode_bytes, normalize_text
 from sources.urls import canonical_url, resolve
 
@@ -89,7 +90,7 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document | No
         language=guess_language(main) or lang,
         links=_links(tree, url, main),
         jsonld=tuple(objects),
-        claim_reviews=tuple(jsonld.claim_reviews(objects)),
+        claim_reviews=tuple(_review_at(r, url) for r in jsonld.claim_reviews(objects)),
     )
 
 
@@ -233,6 +234,13 @@ def _prose(lines: list[tuple[str, int]], *, min_words: int, max_links: float) ->
         if not kept or kept[-1] != line:
             kept.append(line)
     return "\n".join(kept)
+
+
+def _review_at(review: ClaimReviewRating, url: str | None) -> ClaimReviewRating:
+    """A review's URL made absolute (pages often write it relative); the page's own if absent."""
+    if not review.url:
+        return replace(review, url=url)
+    return replace(review, url=resolve(review.url, url) or review.url)
 
 
 def _title(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]]) -> str | None:

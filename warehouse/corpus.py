@@ -8,7 +8,9 @@ not follow later inserts), so imports mark it stale and the next search rebuilds
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
@@ -17,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from claimtrack.errors import WarehouseError
-from sources.model import Candidate, Document
+from sources.model import Candidate, ClaimReviewRating, Document
 from sources.urls import canonical_url
 from warehouse.db import Connection, Warehouse
 from warehouse.ids import stable_id
@@ -65,7 +67,20 @@ def _published(value: str | None) -> date | None:
         return None
 
 
-Row = tuple[str, str, str, str | None, str, str, str | None, date | None, str | None]
+Row = tuple[str, str, str, str | None, str, str, str | None, date | None, str | None, str | None]
+
+
+def _review_json(document: Document) -> str | None:
+    return json.dumps(asdict(document.claim_reviews[0])) if document.claim_reviews else None
+
+
+def _review(raw: str | None) -> ClaimReviewRating | None:
+    if not raw:
+        return None
+    try:
+        return ClaimReviewRating(**json.loads(raw))
+    except (TypeError, ValueError):
+        return None
 
 
 def _rows(docs: Iterable[tuple[Document, str | None]]) -> list[Row]:
@@ -83,7 +98,8 @@ def _rows(docs: Iterable[tuple[Document, str | None]]) -> list[Row]:
             continue
         texts.add(digest)
         rows[doc_id] = (doc_id, url, canonical, document.title, document.text, digest, path,
-                        _published(document.published), document.language)
+                        _published(document.published), document.language,
+                        _review_json(document))
     return list(rows.values())
 
 
@@ -115,7 +131,7 @@ def add_documents(warehouse: Warehouse, docs: Iterable[tuple[Document, str | Non
             "INSERT INTO corpus_documents SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
             "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
             "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
-            "?::TIMESTAMPTZ", [*columns, datetime.now(UTC)],
+            "?::TIMESTAMPTZ, unnest(?::JSON[])", [*columns[:9], datetime.now(UTC), columns[9]],
         )
         con.execute("DELETE FROM corpus_index_state")
     return len(new)
@@ -180,7 +196,10 @@ LIMIT ?
 """
 
 
-def _search(con: Connection, query: str, limit: int) -> list[tuple[str, str | None, str]]:
+Hit = tuple[str, str | None, str, str | None]
+
+
+def _search(con: Connection, query: str, limit: int) -> list[Hit]:
     if not query.strip():
         return []
     termids = [int(row[0]) for row in con.execute(_TERMS, [query]).fetchall()]
@@ -192,9 +211,10 @@ def _search(con: Connection, query: str, limit: int) -> list[tuple[str, str | No
         return []
     # fetched apart: joining the ranking to the text column scans every document's text
     found = {row[0]: row for row in con.execute(
-        "SELECT id, url, title, text FROM corpus_documents WHERE id IN (SELECT unnest(?))",
-        [ranked]).fetchall()}
-    return [(str(found[i][1]), found[i][2], str(found[i][3])) for i in ranked if i in found]
+        "SELECT id, url, title, text, claim_review FROM corpus_documents "
+        "WHERE id IN (SELECT unnest(?))", [ranked]).fetchall()}
+    return [(str(found[i][1]), found[i][2], str(found[i][3]), found[i][4])
+            for i in ranked if i in found]
 
 
 def search_corpus(warehouse: Warehouse, query: str, limit: int) -> list[Candidate]:
@@ -225,7 +245,8 @@ def search_corpus_many(
             rows = _search(con, query, limit)
             found.append([
                 Candidate(url=url, title=title or "", provider="corpus", rank=rank, query=query,
-                          snippet=" ".join(text[:SNIPPET_CHARS].split()), text=text)
-                for rank, (url, title, text) in enumerate(rows, start=1)
+                          snippet=" ".join(text[:SNIPPET_CHARS].split()), text=text,
+                          claim_review=_review(review))
+                for rank, (url, title, text, review) in enumerate(rows, start=1)
             ])
     return found

@@ -108,3 +108,14 @@ def test_plain_text_body_is_a_document() -> None:
 ])
 def test_iso_date(raw: str | None, expected: str | None) -> None:
     assert iso_date(raw) == expected
+
+
+def test_claimreview_urls_are_made_absolute() -> None:
+    page = ('<script type="application/ld+json">{"@type": "ClaimReview", "claimReviewed": "x is y",'
+            ' "url": "/checks/1", "reviewRating": {"alternateName": "False"}}</script>'
+            "<p>The claim that x is y is false, as the records show.</p>")
+    doc = extract_document(page, url="https://checkers.example/a/b")
+    assert doc is not None and doc.claim_reviews[0].url == "https://checkers.example/checks/1"
+    bare = page.replace(' "url": "/checks/1",', "")
+    doc = extract_document(bare, url="https://checkers.example/a/b")
+    assert doc is not None and doc.claim_reviews[0].url == "https://checkers.example/a/b"

@@ -119,3 +119,16 @@ def test_numbers_and_accented_words_are_searchable(tmp_path: Path) -> None:
     assert search_corpus(wh, "200 million players", 1)[0].url == "https://e.example/200"
     assert search_corpus(wh, "300 million", 1)[0].url == "https://e.example/300"
     assert search_corpus(wh, "beschließt Haushalt", 1)[0].url == "https://e.example/de"
+
+
+def test_a_fact_check_in_the_corpus_keeps_its_rating(tmp_path: Path) -> None:
+    from sources.extract import extract_document
+
+    page = (Path(__file__).parent.parent / "sources" / "fixtures" / "pages" / "factcheck_page.html")
+    document = extract_document(page.read_bytes(), url="https://checkers.example/fact-check/moon-studio")
+    assert document is not None
+    wh = Warehouse(tmp_path / "c.duckdb")
+    add_documents(wh, [(document, None)])
+    (hit,) = search_corpus(wh, "moon landing studio footage", 5)
+    assert hit.claim_review == document.claim_reviews[0]
+    assert hit.claim_review is not None and hit.claim_review.rating == "False"
