@@ -21,7 +21,8 @@ import duckdb
 from claimtrack.errors import WarehouseBusyError, WarehouseError
 
 Connection = duckdb.DuckDBPyConnection
-_LOCK_MARKERS = ("could not set lock", "conflicting lock", "database is locked")
+_LOCK_MARKERS = ("could not set lock", "conflicting lock", "database is locked",
+                 "unique file handle conflict")  # another thread of this process is closing it
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
 
@@ -60,6 +61,9 @@ class Warehouse:
                     read_only = False  # nothing to read yet: create it
                 return duckdb.connect(self.target, read_only=read_only)
             except duckdb.Error as exc:
+                if read_only and "different configuration" in str(exc):
+                    read_only = False  # this process has the file open for writing: share that
+                    continue
                 if not _is_lock_error(exc):
                     raise WarehouseError(f"cannot open warehouse {self.target}: {exc}") from exc
                 if time.monotonic() >= deadline:
