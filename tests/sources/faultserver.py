@@ -281,6 +281,13 @@ class FaultServer:
             sock = w.get_extra_info("socket")
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             w.transport.abort()
+        elif path == "/reset-mid-body":
+            w.write(head("200 OK", {"Content-Type": "text/html"}, length=100_000) + HTML)
+            await w.drain()
+            await asyncio.sleep(0.05)
+            sock = w.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            w.transport.abort()
         elif path == "/hang":
             await asyncio.sleep(3600)
         elif path == "/slow-headers":

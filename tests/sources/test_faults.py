@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = [
     ("/ok", "fetched", "ok"),
     ("/reset", "failed", "connection_reset"),
+    ("/reset-mid-body", "failed", "truncated"),
     ("/hang", "failed", "timeout"),
     ("/slow-headers?delay=5", "failed", "timeout"),
     ("/drip", "failed", "timeout"),
