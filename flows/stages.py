@@ -160,8 +160,13 @@ def read_sources(
     to_fetch = [u for u, c in first.items() if c.text is None]
     wanted = {u: validators[u] for u in to_fetch if validators and u in validators}
     results = dict(zip(to_fetch, sources.fetch_urls(to_fetch, settings.fetch, wanted), strict=True))
+    unchanged = [sources.source_id(u) for u, r in results.items() if r.not_modified]
+    kept: dict[str, queries.Snapshot] = {}
+    if unchanged:  # one connection for every 304, not one each
+        with wh.connect(read_only=True) as con:
+            kept = queries.last_snapshots(con, unchanged)
     return {
-        url: _read(wh, settings, url, candidate, results.get(url) or _corpus_result(candidate))
+        url: _read(settings, url, candidate, results.get(url) or _corpus_result(candidate), kept)
         for url, candidate in first.items()
     }
 
@@ -201,14 +206,15 @@ def _corpus_result(candidate: Candidate) -> FetchResult:
 
 
 def _read(
-    wh: Warehouse, settings: Settings, url: str, candidate: Candidate, result: FetchResult
+    settings: Settings, url: str, candidate: Candidate, result: FetchResult,
+    kept: Mapping[str, queries.Snapshot],
 ) -> SourceRead:
     source_id = sources.source_id(url)
     tier = claims.credibility.tier_for(sources.domain_of(url), settings.credibility)
     base = SourceRead(url, source_id, candidate.provider, result, tier=tier,
                       claim_reviews=(candidate.claim_review,) if candidate.claim_review else ())
     if result.not_modified:
-        return reuse_snapshot(wh, base)
+        return reuse_snapshot(base, kept.get(source_id))
     if result.status != "fetched" or result.body is None:
         return base
     digest, path = sources.save_snapshot(settings.snapshot_dir, result.body)
@@ -229,10 +235,8 @@ def _read(
     )
 
 
-def reuse_snapshot(wh: Warehouse, base: SourceRead) -> SourceRead:
+def reuse_snapshot(base: SourceRead, last: queries.Snapshot | None) -> SourceRead:
     """A 304 (or a source gone): the last snapshot of this source is the evidence of record."""
-    with wh.connect(read_only=True) as con:
-        last = queries.last_snapshot(con, base.source_id)
     if last is None:
         return base
     digest, path, document, passages = last
