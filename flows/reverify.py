@@ -12,8 +12,9 @@ without that run's own rows, so it writes exactly what one uninterrupted run wou
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -28,7 +29,7 @@ from claimtrack.settings import Settings, load_settings
 from flows import stages
 from flows.tasks import discover_task, store_task
 from sources.model import Candidate, FetchResult
-from warehouse import tracking
+from warehouse import queries, tracking
 from warehouse.db import Warehouse
 from warehouse.runs import begin_run, end_run
 from warehouse.tracking import SourceEvent, SourceState
@@ -62,6 +63,7 @@ class ReverifyOutcome:
     requests: int  # HTTP fetches made (corpus sources are not fetched)
     not_modified: int  # of which answered 304
     bytes: int  # body bytes received
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -79,6 +81,7 @@ class ReverifyOutcome:
                 for e in self.events
             ],
             "requests": self.requests, "not_modified": self.not_modified, "bytes": self.bytes,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
@@ -127,11 +130,15 @@ def keep_evidence_of_record(
     wh: Warehouse, reads: Mapping[str, stages.SourceRead], states: Mapping[str, SourceState]
 ) -> dict[str, stages.SourceRead]:
     """A source that failed now (gone or not) still counts with its last snapshot."""
+    failed = {url: read for url, read in reads.items()
+              if read.result.status != "fetched" and states[read.source_id].snapshot is not None}
+    if not failed:
+        return dict(reads)
+    with wh.connect(read_only=True) as con:
+        last = queries.last_snapshots(con, [r.source_id for r in failed.values()])
     out = dict(reads)
-    for url, read in reads.items():
-        if read.result.status == "fetched" or states[read.source_id].snapshot is None:
-            continue
-        kept = stages.reuse_snapshot(wh, read)
+    for url, read in failed.items():
+        kept = stages.reuse_snapshot(read, last.get(read.source_id))
         out[url] = replace(kept, result=read.result)  # the attempt itself stays a failure
     return out
 
@@ -223,6 +230,15 @@ def _reverify(
     wh: Warehouse, settings: Settings, run_id: str, mode: str, claim_ids: list[str] | None,
     extra_urls: list[str], clock: Clock,
 ) -> ReverifyOutcome:
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - mark
+        mark = now
+
     due = tracking.due_claims(
         wh, clock(), settings.reverify, all=mode == "all",
         claim_ids=claim_ids if mode == "claims" else None, exclude_run=run_id,
@@ -232,6 +248,7 @@ def _reverify(
         return ReverifyOutcome(run_id, (), (), 0, 0, 0)
     previous = {d.claim_id: d.status for d in due if d.status is not None}
     known = tracking.known_sources(wh, [c.id for c, _ in found], exclude_run=run_id)
+    lap("select")
     unverified = [c for c, _ in found if previous.get(c.id, "unverified") == "unverified"]
     fresh = discover_task(wh, settings, None, unverified, None) if unverified else None
     discovered = stages.Discovered()
@@ -244,8 +261,10 @@ def _reverify(
         discovered.by_claim[claim.id] = known[claim.id] + new
         if new:
             added[claim.id] = new
+    lap("discover")
 
     reads = refetch_task(wh, settings, discovered, run_id)
+    lap("fetch")
     states = tracking.source_states(
         wh, sorted({r.source_id for r in reads.values()}), exclude_run=run_id)
     reads = keep_evidence_of_record(wh, reads, states)
@@ -255,9 +274,12 @@ def _reverify(
     with wh.transaction() as con:
         stages.record_reads(con, run_id, discovered, reads, now)
         tracking.save_events(con, events)
+    lap("record")
 
     verdicts = reassess_task(wh, settings, found, discovered, reads, previous)
+    lap("assess")
     store_task(wh, run_id, verdicts, clock)
+    lap("store")
     to_fetch = {c.url for cs in discovered.by_claim.values() for c in cs if c.text is None}
     fetched = [reads[url].result for url in to_fetch]
     return ReverifyOutcome(
@@ -274,6 +296,7 @@ def _reverify(
         requests=len(fetched),
         not_modified=sum(1 for r in fetched if r.not_modified),
         bytes=sum(r.bytes for r in fetched),
+        timings=timings,
     )
 
 

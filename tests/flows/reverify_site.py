@@ -118,8 +118,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 def page(title: str, *paragraphs: str) -> str:
     body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
-    return (f"<!doctype html><html><head><title>{title}</title></head><body><article>"
-            f"<h1>{title}</h1>\n{body}</article></body></html>")
+    return (f"<!doctype html><html><head><title>{title}</title></head><body><article>\n"
+            f"{body}</article></body></html>")
 
 
 # An article with three claims, each citing one page; the pages change between rounds.
