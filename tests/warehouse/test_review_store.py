@@ -195,3 +195,27 @@ def test_queue_index_follows_every_write(desk: ReviewDesk, wh: Warehouse, clock:
     page = desk.queue()
     assert {i.claim_id for i in page.items} == {seeded.roads, seeded.lanes}
     assert page.counts["decided"] == 2
+
+
+def test_many_threads_share_the_file(wh: Warehouse, clock: FrozenClock,
+                                     seeded: SmallDesk) -> None:
+    """Request threads open and close connections at once; none fails, and a read-only open
+    elsewhere in the process shares the read-write instance instead of failing."""
+    desk = ReviewDesk(wh, ReviewSettings(), clock=clock)  # no linger: every call opens the file
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(15):
+                desk.queue() if (n + i) % 2 else desk.claim(seeded.roads)
+                with wh.connect(read_only=True) as con:
+                    con.execute("SELECT count(*) FROM claims").fetchone()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assert
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
