@@ -292,15 +292,16 @@ class Fetcher:
         return slot
 
     async def _wait_turn(self, host: str, delay: float) -> float:
-        """Space request starts to one host by ``delay``; returns the seconds waited."""
+        """Space request starts to one host by ``delay``; returns the seconds waited in all
+        (queueing behind other pages of the host included)."""
+        t0 = time.monotonic()
         lock = self._turn_locks.setdefault(host, asyncio.Lock())
         async with lock:
-            now = time.monotonic()
-            wait = self._next_start.get(host, 0.0) - now
+            wait = self._next_start.get(host, 0.0) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             self._next_start[host] = time.monotonic() + delay
-            return max(0.0, wait)
+        return time.monotonic() - t0
 
     def _host_delay(self, rules: RobotsRules | None) -> float:
         delay = self.settings.host_delay

@@ -201,10 +201,12 @@ async def test_robots_read_once_and_rfc9309_failures(server: FaultServer,
 async def test_politeness_waits_do_not_eat_the_page_deadline(
     server: FaultServer, settings: FetchSettings
 ) -> None:
-    polite = replace(settings, per_host=1, host_delay=0.3, page_deadline=0.5, retries=0)
-    async with Fetcher(polite) as fetcher:
-        results = await fetcher.fetch_many([server.url(f"/page/{i}") for i in range(4)])
-    assert [r.reason for r in results] == ["ok"] * 4
+    for per_host in (1, 4):  # queued for a slot, or queued for the host's turn
+        polite = replace(settings, per_host=per_host, host_delay=0.3, page_deadline=0.5,
+                         retries=0)
+        async with Fetcher(polite) as fetcher:
+            results = await fetcher.fetch_many([server.url(f"/page/{i}") for i in range(4)])
+        assert [r.reason for r in results] == ["ok"] * 4, per_host
 
 
 async def test_crawl_delay_is_capped(server: FaultServer, settings: FetchSettings) -> None:
