@@ -37,6 +37,15 @@ SERVER = (
 )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to show the server's cost per request."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -134,8 +143,10 @@ def main() -> int:
                 time.sleep(0.1)
             load_before = os.getloadavg()[0]
             first = asyncio.run(_first_queue(base))
+            cpu_before = cpu_seconds(server.pid)
             results, wall, alone = asyncio.run(run(base, args.clients, args.requests,
                                                    args.claims))
+            cpu_used = cpu_seconds(server.pid) - cpu_before
             load_after = os.getloadavg()[0]
         finally:
             server.terminate()
@@ -151,6 +162,8 @@ def main() -> int:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     total = sum(len(v) for v in results.values())
+    signins = args.clients + 1  # scrypt, about 50 ms of CPU each, inside the measured span
+    served = total + sum(len(v) for v in alone.values()) + 2 * signins
     for kind in ("queue", "claim"):
         for label, data, n_clients, rate in (
                 ("alone", alone[kind], 1, None),
@@ -161,6 +174,8 @@ def main() -> int:
                 + (f"{rate:.0f} (both kinds) |" if rate else "- |"))
     lines += [
         "",
+        f"Server CPU: {cpu_used / served * 1000:.1f} ms per request on average "
+        f"({cpu_used:.1f} s for {served} requests, sign-ins included). "
         f"First queue page after start (builds the in-memory queue index): {first:.0f} ms. "
         f"Load average {load_before:.1f} before, {load_after:.1f} after "
         f"({os.cpu_count()} cores; the machine is shared, so numbers move with its load).",

@@ -219,3 +219,26 @@ def test_many_threads_share_the_file(wh: Warehouse, clock: FrozenClock,
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_priority_weights_and_the_sql_views(wh: Warehouse, seeded: SmallDesk) -> None:
+    with wh.connect() as con:
+        def prio(cw: float, conf: float, changed: bool, age_days: float, articles: int) -> float:
+            row = con.execute(
+                "SELECT review_priority(?, ?, ?, TIMESTAMPTZ '2026-03-01 00:00:00+00', ?, "
+                "TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(?))",
+                [cw, conf, changed, articles, int(age_days * 86400)]).fetchone()
+            assert row is not None
+            return float(row[0])
+
+        assert prio(0, 1, False, 0, 1) == 0.0
+        assert prio(1, 0, True, 7, 5) == 1.0
+        assert prio(1, 1, False, 0, 1) == 0.35  # check-worthiness
+        assert prio(0, 0, False, 0, 1) == 0.25  # uncertainty
+        assert prio(0, 1, True, 0, 1) == 0.2  # status changed
+        assert prio(0, 1, False, 3.5, 1) == 0.05 and prio(0, 1, False, 30, 1) == 0.1  # age
+        assert prio(0, 1, False, 0, 3) == 0.05 and prio(0, 1, False, 0, 9) == 0.1  # repeats
+        queue = [r[0] for r in con.execute("SELECT claim_id FROM review_queue").fetchall()]
+        audit = con.execute("SELECT editor, action, rating FROM audit").fetchall()
+    assert queue == [seeded.roads, seeded.jobs]
+    assert audit == [("seed", "decide", "unproven")]
