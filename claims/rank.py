@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from claims.align import dates_agree, values_agree
 from claims.model import Claim
 from claims.slots import TextSlots, claim_slots, passage_slots, words
-from claims.stance import dates_agree, values_agree
 
 K1 = 1.2
 B = 0.75

@@ -5,13 +5,12 @@ The rules align the claim's slots with each sentence of the passage:
 
 - words: how much of the claim the sentence (and the passage around it) is about; too little and
   the passage is neutral, whatever numbers it holds;
-- entities: at least one of the claim's entities, by canonical name, so aliases and spelling
-  variants ("Honour of Kings" / "Honor of Kings") match and another company does not;
-- quantities: the same unit and measure, the value compatible with both qualifiers ("more than 200
-  million" takes 210 million); a different number on the same measure refutes, a different measure
-  (daily users vs registered accounts) says nothing either way;
-- dates: compatible when they agree on every part both know; the date in the passage compared is the
-  one in the clause most like the claim's ("took effect" vs "was adopted");
+- entities: the claim's names, by canonical name, so aliases and spelling variants ("Honour of
+  Kings" / "Honor of Kings") match and another company does not;
+- quantities and dates (:mod:`claims.align`): a different number on the same measure or a
+  different date of the same event refutes, a different measure (daily users vs registered
+  accounts) says nothing either way;
+- magnitudes: "massive fines" is borne out only by a sentence that says so too;
 - polarity: a denial cue ("did not", "denied", "false", "no evidence") or an opposite word
   ("accessible" for "blocked") on one side only turns a match into a refutation;
 - hedges and attribution ("reportedly", "according to") weaken the score and are named.
@@ -20,17 +19,20 @@ The rules align the claim's slots with each sentence of the passage:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
-from typing import Literal
 
-from claims.model import DateRef, Quantity, Stance
+from claims.align import (
+    Aligned,
+    align_date,
+    align_quantity,
+    enumeration,
+    has_name,
+)
+from claims.model import Stance
 from claims.slots import (
     OPPOSITE,
-    Measure,
     Negation,
     Sentence,
-    Slot,
     TextSlots,
     passage_slots,
     passage_words,
@@ -38,18 +40,9 @@ from claims.slots import (
 )
 
 MIN_TOPIC = 0.3  # below this share of the claim's words a passage is not about the claim
-WORDS_SUPPORT = 0.6
-PARAPHRASE = 0.5  # share of a claim's words that makes a one-date sentence about the same event
+WORDS_SUPPORT = 0.6  # a claim with no numbers or dates is supported by a sentence saying this much
 SLOT_SUPPORT = 0.4  # a matching number or date supports in a passage at least this much about it
-CONFLICT_TOPIC = 0.35  # a contradiction counts only in a sentence at least this much about the claim  # a claim with no numbers or dates is supported by a sentence saying this much
-LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
-                   "just over", "well over"})
-UPPER = frozenset({"less than", "fewer than", "up to", "at most", "as many as", "as much as",
-                   "under", "below", "just under", "only"})
-ROUGH = frozenset({"about", "around", "approximately", "roughly", "some", "an estimated",
-                   "close to", "nearly", "almost"})
-
-CAP_WORDS = frozenset({"reach", "maximum", "max", "cap", "ceil", "highest", "limit"})
+CONFLICT_TOPIC = 0.35  # a contradiction counts only in a sentence at least this much about it
 
 EVALUATIVE = frozenset({"massiv", "huge", "enormous", "hefty", "heavy", "record", "vast",
                         "unprecedented", "draconian", "sweeping", "tiny", "paltry", "meagr"})
@@ -57,8 +50,6 @@ EVALUATIVE_KIN: dict[str, frozenset[str]] = {
     w: frozenset({"massiv", "huge", "enormous", "hefty", "heavy", "vast", "record"}) - {w}
     for w in ("massiv", "huge", "enormous", "hefty", "heavy", "vast")
 }
-
-Relation = Literal["match", "conflict", "consistent", "other-measure", "absent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,175 +67,7 @@ class Judgement:
     slot_texts: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Aligned:
-    relation: Relation
-    claim: Slot
-    found: Slot | None = None
 
-
-def _significant(text: str) -> int:
-    digits = "".join(ch for ch in text.split(".")[0] if ch.isdigit()).rstrip("0")
-    return len(digits) or 1
-
-
-def interval(q: Quantity) -> tuple[float, float]:
-    """The values a quantity as written allows: "more than 200 million" is [200M, inf)."""
-    v = q.value
-    eps = 0.02 if _significant(q.text) <= 2 else 0.005
-    lo, hi = v * (1 - eps), v * (1 + eps)
-    qual = (q.qualifier or "").lower()
-    if q.unit == "rank" and q.text.lower().startswith("top"):
-        return 1.0, hi
-    if qual in LOWER:
-        return lo, math.inf
-    if qual in UPPER:
-        return 0.0, hi
-    if qual in {"nearly", "almost", "close to"}:
-        return v * 0.9, hi
-    if qual in ROUGH:
-        return v * 0.9, v * 1.1
-    return lo, hi
-
-
-def values_agree(a: Quantity, b: Quantity, *, caps: bool = False) -> bool:
-    """Whether two written quantities can both be true. ``caps``: both state a ceiling ("fines
-    can reach 500,000" and "fines of up to 1 million"), so the ceilings themselves must agree."""
-    if caps:
-        rough = {(a.qualifier or "").lower(), (b.qualifier or "").lower()} & ROUGH
-        tol = 0.1 if rough else 0.02
-        return abs(a.value - b.value) <= tol * max(abs(a.value), abs(b.value))
-    (alo, ahi), (blo, bhi) = interval(a), interval(b)
-    return alo <= bhi and blo <= ahi
-
-
-def establishes(found: Quantity, claimed: Quantity) -> bool:
-    """Whether a compatible number also bears the claim out: "more than 100 million" does not
-    establish "200 million", "210 million" does establish "more than 200 million"."""
-    lo, hi = interval(claimed)
-    return lo <= found.value <= hi or interval(found) == (lo, hi)
-
-
-def is_cap(slot: Slot) -> bool:
-    """A quantity stated as a ceiling: "up to", or next to "maximum", "cap", "can reach"."""
-    q = slot.quantity
-    if q is None:
-        return False
-    return (q.qualifier or "").lower() in UPPER - {"only"} or bool(slot.context & CAP_WORDS)
-
-
-def measures(
-    a: Measure | None, b: Measure | None
-) -> Literal["same", "partial", "different", "unknown"]:
-    """Whether two numbers count the same thing. Modifiers stated on both sides must agree; stated
-    on one side only ("users" vs "mobile users") the measures may be the same, or one may hold the
-    other: an agreeing number still matches, a different one refutes nothing."""
-    if a is None or b is None:
-        return "unknown"
-    if a.words and b.words and not a.words & b.words and not (a.head and a.head == b.head):
-        return "different"  # "45 billion messages" is not "1 billion monthly active users"
-    if a.modifiers != b.modifiers and a.modifiers and b.modifiers:
-        return "different"
-    if a.head and b.head and a.head != b.head:
-        return "different"
-    if a.modifiers != b.modifiers:
-        return "partial"
-    if a.modifiers or (a.head and a.head == b.head):
-        return "same"
-    return "unknown"
-
-
-def dates_agree(a: DateRef, b: DateRef) -> bool:
-    """Partial dates agree when every part both of them give is the same."""
-    return all(x is None or y is None or x == y
-               for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day)))
-
-
-def _enumeration(slot: Slot) -> bool:
-    """A small count in words ("three services"): pages list the three rather than count them, so
-    it is not needed for support (a different count still contradicts)."""
-    q = slot.quantity
-    return q is not None and q.unit == "count" and q.value <= 12 and not any(
-        ch.isdigit() for ch in q.text)
-
-
-def _superlative(q: Quantity) -> bool:
-    """A rank read from a superlative ("the world's most valuable"): too loose to hold a number."""
-    return q.unit == "rank" and re.match(r"(?:the|\w+['’]s)\s", q.text.lower()) is not None
-
-
-def _align_quantity(c: Slot, sentence: Sentence, cov: float) -> _Aligned:
-    assert c.quantity is not None
-    same_unit = [p for p in sentence.quantities
-                 if p.quantity is not None and p.quantity.unit == c.quantity.unit
-                 and not (_superlative(p.quantity) and not _superlative(c.quantity))]
-    if not same_unit:
-        return _Aligned("absent", c)
-    ranked = sorted(same_unit, key=lambda p: -len(p.context & c.context))
-    verdicts = [(p, measures(c.measure, p.measure),
-                 values_agree(c.quantity, p.quantity, caps=is_cap(c) and is_cap(p)))
-                for p in ranked if p.quantity is not None]
-    for p, rel, ok in verdicts:
-        if ok and rel != "different" and p.quantity is not None and establishes(p.quantity, c.quantity):
-            return _Aligned("match", c, p)
-    for p, rel, ok in verdicts:
-        if ok and rel != "different":
-            return _Aligned("consistent", c, p)
-    for p, rel, _ in verdicts:
-        if rel == "same":
-            return _Aligned("conflict", c, p)
-    for p, rel, _ in verdicts:
-        if rel == "unknown" and p.context & c.context and cov >= 0.5:
-            return _Aligned("conflict", c, p)
-    for p, rel, _ in verdicts:
-        if rel in ("different", "partial"):
-            return _Aligned("other-measure", c, p)
-    return _Aligned("absent", c)
-
-
-def _align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> _Aligned:
-    """The claim's date against the passage date whose clause is most like the claim; a different
-    date counts against the claim only when that clause says what the claim says. A passage date
-    that is one of the claim's other dates ("did not regain its 1929 peak until 1954"), or nearer
-    one of them, is not against this one."""
-    assert c.date is not None
-    others = [o.date for o in claim.dates if o is not c and o.date is not None]
-    year = c.date.year
-
-    def nearer_other(p: DateRef) -> bool:
-        return any(dates_agree(o, p) or (o.year and p.year and year
-                                         and abs(o.year - p.year) < abs(year - p.year))
-                   for o in others)
-
-    candidates = [p for p in sentence.dates if p.date is not None and (
-        dates_agree(c.date, p.date) or not nearer_other(p.date))]
-    if not candidates:
-        return _Aligned("absent", c)
-
-    def share(p: Slot) -> float:
-        return len(p.context & c.context) / len(p.context) if p.context else 0.0
-
-    best = max(share(p) for p in candidates)
-    closest = [p for p in candidates if share(p) == best]
-    for p in closest:
-        if p.date is not None and dates_agree(c.date, p.date):
-            return _Aligned("match", c, p)
-    for p in closest:
-        shared = p.context & c.context
-        # the same event: most of its clause is the claim's, or it shares the claim's verb
-        if shared and (best >= 0.5 or shared & p.verbs & c.verbs):
-            return _Aligned("conflict", c, p)
-    # A paraphrase shares few clause words ("touched down" / "landed"): a sentence naming the
-    # claim's subject and saying most of a one-date claim (three of its words at least, a
-    # quarter of those outside its names), with another date, still contradicts it.
-    told = c.context & sentence.tokens  # a claim's slot context is every non-name word of it
-    if (not others and cov >= PARAPHRASE and len(claim.tokens & sentence.tokens) >= 3
-            and len(told) >= max(1, len(c.context) / 4)
-            and (claim.subject is None or _has(claim.subject, sentence))):
-        ranked = sorted(candidates, key=lambda p: -len(p.context & c.context))
-        if len(ranked) == 1 or len(ranked[0].context & c.context) > len(ranked[1].context & c.context):
-            return _Aligned("conflict", c, ranked[0])
-    return _Aligned("absent", c)
 
 
 def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str] | None:
@@ -297,7 +120,7 @@ class _Read:
     score: float
     reason: str
     topic: float
-    aligned: tuple[_Aligned, ...]
+    aligned: tuple[Aligned, ...]
 
 
 def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
@@ -309,14 +132,11 @@ def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
         return False
     if not key or not s.entities:
         return True
-    if c.subject and s.subject and c.subject != s.subject and not _has(c.subject, s):
+    if c.subject and s.subject and c.subject != s.subject and not has_name(c.subject, s):
         return False  # "Banting and Macleod received ..." is not about "Crick and Wilkins"
-    found = sum(1 for n in key if _has(n, s))
+    found = sum(1 for n in key if has_name(n, s))
     return found >= (len(key) if len(key) <= 2 else math.ceil(len(key) / 2))
 
-
-def _has(name: str, s: Sentence) -> bool:
-    return name in s.entities or set(words(name)) <= s.tokens
 
 
 def _read_sentence(
@@ -325,13 +145,13 @@ def _read_sentence(
 ) -> _Read:
     cov = _coverage(c.tokens, s.tokens)
     topic = max(cov, 0.85 * pass_cov, 0.6 * cov + 0.4 * pass_cov)
-    qs = [_align_quantity(q, s, cov) for q in c.quantities]
-    ds = [_align_date(d, c, s, cov) for d in c.dates]
+    qs = [align_quantity(q, s, cov) for q in c.quantities]
+    ds = [align_date(d, c, s, cov) for d in c.dates]
     # a differing number or date in a sentence not about the claim, or about someone else
     # ("Apollo 17 landed in December 1972"), says nothing against it
     if topic < CONFLICT_TOPIC or not _names_subject(claim_key, s, c):
-        qs = [a if a.relation != "conflict" else _Aligned("absent", a.claim) for a in qs]
-        ds = [a if a.relation != "conflict" else _Aligned("absent", a.claim) for a in ds]
+        qs = [a if a.relation != "conflict" else Aligned("absent", a.claim) for a in qs]
+        ds = [a if a.relation != "conflict" else Aligned("absent", a.claim) for a in ds]
     stance, score, reason = _sentence_judgement(c, s, cov, topic, qs, ds, predicate)
     if stance != "neutral" and topic < MIN_TOPIC:
         stance, score, reason = "neutral", 0.1, f"too little about the claim: {reason}"
@@ -339,7 +159,7 @@ def _read_sentence(
 
 
 def _sentence_judgement(
-    c: Sentence, s: Sentence, cov: float, topic: float, qs: list[_Aligned], ds: list[_Aligned],
+    c: Sentence, s: Sentence, cov: float, topic: float, qs: list[Aligned], ds: list[Aligned],
     predicate: frozenset[str] = frozenset(),
 ) -> tuple[Stance, float, str]:
     """(stance, score, reason) for one sentence of a passage."""
@@ -377,7 +197,7 @@ def _sentence_judgement(
 
     if c.quantities or c.dates:
         wanted = len(qs) + len(ds)
-        needed = [a for a in qs if not _enumeration(a.claim)]
+        needed = [a for a in qs if not enumeration(a.claim)]
         q_ok = not needed or any(a.relation == "match" for a in needed)
         if matches and q_ok and topic >= SLOT_SUPPORT and unbacked:
             return "neutral", 0.25, (

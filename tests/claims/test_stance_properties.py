@@ -10,9 +10,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claims.align import LOWER, UPPER
 from claims.model import Quantity
 from claims.slots import claim_slots
-from claims.stance import LOWER, UPPER, judge
+from claims.stance import judge
 
 ROWS = [json.loads(line) for line in
         (Path(__file__).parent / "data" / "stance_pairs.jsonl").read_text("utf-8").splitlines()]
