@@ -19,13 +19,12 @@ one URL; waiting for a concurrency slot, for a host's turn, or for robots.txt is
 (those are bounded by the other pages' deadlines and by robots' own timeouts).
 
 A bad source never raises: ``fetch`` returns a ``FetchResult`` with status ``failed`` or
-``skipped`` and a short machine reason (see ``REASONS``).
+``skipped`` and a short machine reason (see ``sources.responses.REASONS``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import hashlib
 import logging
 import random
@@ -48,24 +47,21 @@ from sources.addresses import GuardedBackend, check_url_async, parse_url
 from sources.decode import detect_encoding
 from sources.encoding import ACCEPT_ENCODING, Decoder, decoder_for
 from sources.model import FetchResult
+from sources.responses import (
+    ALLOWED_TYPES,
+    REDIRECTS,
+    SKIP_REASONS,
+    looks_binary,
+    media_type,
+    retry_after_seconds,
+    translate_error,
+    user_agent,
+)
 from sources.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules
 
 log = logging.getLogger(__name__)
 
 Validators = Mapping[str, tuple[str | None, str | None]]
-
-ALLOWED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
-REDIRECTS = (301, 302, 303, 307, 308)
-# Reasons for which we chose not to fetch (policy), reported "skipped"; every other failure is
-# "failed". The full vocabulary is in docs/fetching.md.
-SKIP_REASONS = frozenset({"robots", "private_address", "bad_url", "scheme", "content_type"})
-REASONS = (
-    "ok", "not_modified", "timeout", "connect_error", "connection_reset", "dns_error",
-    "tls_error", "protocol_error", "truncated", "http_NNN", "too_large", "decompression_bomb",
-    "decoding", "content_type", "binary", "empty_body", "robots", "private_address", "bad_url",
-    "scheme", "redirect_loop", "too_many_redirects", "bad_redirect", "error",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class FetchAttempt:
@@ -123,69 +119,6 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=backend,
         )
-
-
-def user_agent(settings: FetchSettings) -> str:
-    """The configured User-Agent, with the contact URL added if it does not name it."""
-    agent = settings.user_agent
-    if settings.contact_url and settings.contact_url not in agent:
-        agent = f"{agent} (+{settings.contact_url})"
-    return agent
-
-
-def media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def retry_after_seconds(value: str | None, now: datetime) -> float | None:
-    """Retry-After as seconds from now (delta-seconds or an HTTP date); None if absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - now).total_seconds())
-
-
-def _translate(exc: httpx.HTTPError, url: str, *, got_headers: bool) -> FetchError:
-    """httpx errors to claimtrack's FetchError kinds (transient ones are retried)."""
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return TransientFetchError(f"timed out: {text}", reason="timeout", url=url)
-    if isinstance(exc, httpx.ConnectError):
-        if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-            return TerminalFetchError(f"TLS failed: {text}", reason="tls_error", url=url)
-        return TransientFetchError(f"cannot connect: {text}", reason="connect_error", url=url)
-    if isinstance(exc, httpx.ReadError | httpx.WriteError):
-        if got_headers:
-            return TerminalFetchError(f"body cut off: {text}", reason="truncated", url=url)
-        return TransientFetchError(f"connection reset: {text}", reason="connection_reset", url=url)
-    if isinstance(exc, httpx.RemoteProtocolError):
-        if got_headers:
-            return TerminalFetchError(f"body cut off: {text}", reason="truncated", url=url)
-        if "without sending a response" in text:
-            return TransientFetchError(f"connection closed: {text}", reason="connection_reset",
-                                       url=url)
-        return TerminalFetchError(f"not valid HTTP: {text}", reason="protocol_error", url=url)
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return TerminalFetchError(text, reason="scheme", url=url)
-    if isinstance(exc, httpx.InvalidURL):
-        return TerminalFetchError(text, reason="bad_url", url=url)
-    if isinstance(exc, httpx.ProtocolError):
-        return TerminalFetchError(f"not valid HTTP: {text}", reason="protocol_error", url=url)
-    return TerminalFetchError(text, reason="error", url=url)
-
-
-def _looks_binary(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        return False
-    return b"\x00" in head
 
 
 class Fetcher:
@@ -403,7 +336,7 @@ class Fetcher:
             reason = "timeout"
             raise TransientFetchError("page deadline passed", reason="timeout", url=url) from exc
         except httpx.HTTPError as exc:
-            error = _translate(exc, url, got_headers=got_headers)
+            error = translate_error(exc, url, got_headers=got_headers)
             reason = error.reason
             raise error from exc
         except FetchError as exc:
@@ -469,7 +402,7 @@ class Fetcher:
             self._append(buf, piece, cap, encoded, url)
         if not buf:
             raise TerminalFetchError("empty body", reason="empty_body", url=url)
-        if _looks_binary(bytes(buf[:1024])) or (not kind and b"\x00" in buf[:4096]):
+        if looks_binary(bytes(buf[:1024])) or (not kind and b"\x00" in buf[:4096]):
             raise TerminalFetchError("binary content", reason="binary", url=url)
         return _Body(bytes(buf))
 
@@ -524,7 +457,7 @@ class Fetcher:
         except TimeoutError as exc:
             raise TransientFetchError("robots.txt timed out", reason="timeout", url=url) from exc
         except httpx.HTTPError as exc:
-            raise _translate(exc, url, got_headers=False) from exc
+            raise translate_error(exc, url, got_headers=False) from exc
         raise TerminalFetchError("robots.txt redirects too often", reason="too_many_redirects",
                                  url=url)
 

@@ -13,7 +13,7 @@ import pytest
 from claimtrack.clock import FrozenClock
 from claimtrack.settings import FetchSettings
 from sources import Fetcher, decode_body, detect_encoding, fetch_urls
-from sources.fetch import retry_after_seconds, user_agent
+from sources.responses import retry_after_seconds, user_agent
 from tests.sources.faultserver import HTML, FaultServer
 
 
