@@ -223,6 +223,10 @@ def _sentence_judgement(
                 f"'{weak[0].found.text}' is consistent with '{weak[0].claim.text}' but does not "
                 "establish it"
             )
+        if matches and matches[0].found is not None:
+            return "neutral", 0.2, (
+                f"gives '{matches[0].found.text}' but says too little of the rest of the claim "
+                f"({len(c.tokens & s.tokens)} of {len(c.tokens)} key words)")
         missing = ", ".join(f"'{a.claim.text}'" for a in qs + ds if a.relation != "match")
         return "neutral", 0.2, f"about the claim but gives nothing for {missing}"
 
@@ -270,7 +274,9 @@ def _settle(reads: list[_Read]) -> _Read:
         side = [r for r in settled if r.stance == stance]
         if side:
             return max(side, key=lambda r: (r.score, -r.sentence.start))
-    return max(settled, key=lambda r: (r.topic, -r.sentence.start))
+    # nothing either way: show the sentence that gives most of the claim's slots, then words
+    return max(settled, key=lambda r: (sum(a.relation == "match" for a in r.aligned), r.topic,
+                                       -r.sentence.start))
 
 
 def judge(claim: TextSlots, passage: str) -> Judgement:
