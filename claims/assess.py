@@ -42,7 +42,7 @@ def _reviews_about(text: str, reviews: Sequence[ExistingReview]) -> list[tuple[E
     mine = set(words(text))
     out = []
     for r in reviews:
-        stance = review_stance(r.rating)
+        stance = review_stance(r.rating, r.rating_value, r.best_rating, r.worst_rating)
         if stance is None:
             continue
         if r.claim_reviewed:

@@ -40,16 +40,28 @@ class ExistingReview:
     url: str = ""
     publisher: str | None = None
     claim_reviewed: str | None = None
+    rating_value: float | None = None  # reviewRating.ratingValue on its worst..best scale
+    best_rating: float | None = None
+    worst_rating: float | None = None
 
 
-def review_stance(rating: str) -> ReviewStance | None:
-    """What a fact-check's rating says, when it says something ("Unproven" says nothing)."""
+def review_stance(rating: str, value: float | None = None, best: float | None = None,
+                  worst: float | None = None) -> ReviewStance | None:
+    """What a fact-check's rating says, when it says something ("Unproven" says nothing). The
+    words decide; a numeric rating alone counts by where it sits on its scale (bottom 40%
+    refutes, top 20% supports, between is mixed)."""
     if _MIXED.search(rating):
         return "mixed"
     if re.search(r"mostly false|mostly untrue", rating, re.I) or _REFUTES.search(rating):
         return "refutes"
     if _SUPPORTS.search(rating):
         return "supports"
+    if value is not None and best is not None:
+        low = 1.0 if worst is None else worst
+        if best <= low:
+            return None
+        share = (value - low) / (best - low)
+        return "refutes" if share <= 0.4 else "supports" if share >= 0.8 else "mixed"
     return None
 
 

@@ -55,6 +55,10 @@ def test_existing_reviews() -> None:
     assert review_stance("Half true") == "mixed"
     assert review_stance("Mostly True") == "supports"
     assert review_stance("Unproven") is None
+    assert review_stance("", 1, 5, 1) == "refutes"
+    assert review_stance("Rated", 3, 5, 1) == "mixed"
+    assert review_stance("", 5, 5) == "supports"
+    assert review_stance("", 3, None) is None
     review = ExistingReview(rating="Misleading", publisher="FactCo")
     status, _, why = decide([], [], [(review, "refutes")])
     assert status == "refuted" and "FactCo" in why
