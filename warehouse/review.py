@@ -457,9 +457,10 @@ class _Linger:
     another process can take the write lock.
     """
 
-    def __init__(self, wh: Warehouse, seconds: float) -> None:
+    def __init__(self, wh: Warehouse, seconds: float, threads: int | None = None) -> None:
         self.wh = wh
         self.seconds = seconds
+        self.threads = threads
         self._lock = threading.Lock()
         self._stack: ExitStack | None = None
         self._last = 0.0
@@ -470,7 +471,10 @@ class _Linger:
             if self._stack is not None:
                 return
             stack = ExitStack()
-            stack.enter_context(open_connection(self.wh))
+            con = stack.enter_context(open_connection(self.wh))
+            if self.threads:
+                # an int, not user input; SET takes no parameters
+                con.execute(f"SET threads = {int(self.threads)}")
             self._stack = stack
         threading.Thread(target=self._watch, name="warehouse-linger", daemon=True).start()
 
@@ -496,19 +500,21 @@ class ReviewDesk:
     A long-running app passes ``linger`` (seconds) to keep the file open between close calls,
     and ``check_every`` (seconds between fingerprint checks, each a scan of the verdicts): how
     long another process's writes may take to show in the queue. The default, 0, checks on
-    every call; this desk's own writes show at once either way.
+    every call; this desk's own writes show at once either way. ``threads`` sets DuckDB's
+    worker threads while the file is held open: a web app runs many small queries at once, and
+    one thread per query (the caller's) answers them without waking a pool per query.
     """
 
     index_max_age = 60.0  # seconds before the queue index is rebuilt even if nothing changed
 
     def __init__(self, wh: Warehouse, settings: ReviewSettings | None = None, *,
                  clock: Clock = utcnow, read_only: bool = False, linger: float = 0.0,
-                 check_every: float = 0.0) -> None:
+                 check_every: float = 0.0, threads: int | None = None) -> None:
         self.wh = wh
         self.settings = settings or ReviewSettings()
         self.clock = clock
         self.read_only = read_only  # a one-shot CLI read may share the file with other readers
-        self._linger = _Linger(wh, linger) if linger > 0 and not read_only else None
+        self._linger = _Linger(wh, linger, threads) if linger > 0 and not read_only else None
         self.index_check_every = check_every
         self._index: _QueueIndex | None = None
         self._index_lock = threading.Lock()
@@ -604,6 +610,7 @@ class ReviewDesk:
             cur = st.verdicts[0] if st.verdicts else None
             prev = st.verdicts[1][1] if len(st.verdicts) > 1 else None
             used = set(_reasons(cur[7])) if cur else set()
+            evidence = self._evidence(con, claim_id, used)
             return ClaimDetail(
                 claim_id=st.claim[0], text=st.claim[1], kind=st.claim[2],
                 checkworthiness=float(st.claim[3]),
@@ -615,19 +622,22 @@ class ReviewDesk:
                              cur[0] if cur else None),
                 hold=hold, decision=st.decision, version=st.version,
                 mentions=self._mentions(con, claim_id),
-                evidence=self._evidence(con, claim_id, used),
-                timeline=self._timeline(con, st),
+                evidence=evidence,
+                timeline=self._timeline(con, st, {e.source_id for e in evidence}),
             )
 
     def _mentions(self, con: Connection, claim_id: str) -> tuple[Mention, ...]:
         rows = con.execute(
-            'SELECT m.article_id, a.title, coalesce(a.canonical_url, a.url), a.published::VARCHAR, '
-            'm.text, m.start, m."end", a.text FROM claim_mentions m '
-            "LEFT JOIN articles a ON a.id = m.article_id WHERE m.claim_id = ? "
-            "ORDER BY a.created_at NULLS LAST, m.article_id, m.start", [claim_id]).fetchall()
+            'SELECT article_id, text, start, "end" FROM claim_mentions WHERE claim_id = ?',
+            [claim_id]).fetchall()
+        articles = _by_id(
+            con, "SELECT id, title, coalesce(canonical_url, url), published::VARCHAR, text, "
+            "created_at FROM articles", [r[0] for r in rows])
+        rows.sort(key=lambda r: (str(articles[r[0]][5]) if r[0] in articles else "~", r[0], r[2]))
         out = []
-        for aid, title, url, published, text, start, end, body in rows:
-            before, claim, after = _split(body or text, start, end, 320) if body else ("", text, "")
+        for aid, text, start, end in rows:
+            _, title, url, published, body, _ = articles.get(aid) or (aid, None, None, None, "", None)
+            before, claim, after = _split(body, start, end, 320) if body else ("", text, "")
             out.append(Mention(aid, title, url, published, text, start, end, before, claim, after))
         return tuple(out)
 
@@ -663,7 +673,8 @@ class ReviewDesk:
                 fetched_at=snap[2] if snap else None, in_verdict=r[0] in used or not used))
         return tuple(out)
 
-    def _timeline(self, con: Connection, st: _ClaimState) -> tuple[TimelineEvent, ...]:
+    def _timeline(self, con: Connection, st: _ClaimState,
+                  sources: set[str]) -> tuple[TimelineEvent, ...]:
         events: list[TimelineEvent] = []
         prev = None
         for _, status, conf, rationale, _, _, at, _, run in reversed(st.verdicts):
@@ -679,14 +690,12 @@ class ReviewDesk:
             detail = " / ".join(x for x in (note, internal) if x)
             events.append(TimelineEvent(at, "review", editor, summary, detail))
         claim_id = st.claim[0]
-        sources = {r[0] for r in con.execute(
-            "SELECT source_id FROM evidence WHERE claim_id = ? "
-            "UNION SELECT source_id FROM claim_sources WHERE claim_id = ?",
-            [claim_id, claim_id]).fetchall()}
+        known = sorted(sources)  # the evidence's sources, plus those the claim was checked against
         fetches = con.execute(
             "SELECT source_id, attempted_at, url, status, reason, snapshot_hash FROM fetches "  # noqa: S608
-            f"WHERE source_id IN ({', '.join('?' * len(sources))}) "
-            "ORDER BY source_id, attempted_at, id", sorted(sources)).fetchall() if sources else []
+            f"WHERE (source_id IN ({', '.join('?' * len(known)) or 'NULL'}) OR source_id IN "
+            "(SELECT source_id FROM claim_sources WHERE claim_id = ?)) "
+            "ORDER BY source_id, attempted_at, id", [*known, claim_id]).fetchall()
         last: dict[str, str | None] = {}
         for source_id, at, url, status, reason, snap in fetches:
             changed = source_id in last and status == "fetched" and snap != last[source_id]

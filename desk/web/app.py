@@ -97,7 +97,8 @@ def create_app(
     accounts = Accounts(wh, clock=clock)
     state = DeskApp(
         settings=settings,
-        desk=ReviewDesk(wh, settings.review, clock=clock, linger=1.0, check_every=1.0),
+        desk=ReviewDesk(wh, settings.review, clock=clock, linger=1.0, check_every=1.0,
+                        threads=1),
         accounts=accounts,
         editors=EditorCache(accounts),
         limiter=limiter or LoginLimiter(),
