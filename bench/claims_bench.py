@@ -24,6 +24,7 @@ from pathlib import Path
 
 from claims import checkworthiness, extract_claims
 from claims.checkworthiness import structure_shift
+from claims.cwfeatures import _grams, signals
 from claims.dates import _date_spans
 from claims.entities import _entity_spans
 from claims.extract import _sentences
@@ -54,7 +55,7 @@ def corpus(limit: int) -> tuple[list[str], str]:
 
 
 def clear() -> None:
-    for cached in (structure_shift, _date_spans, _entity_spans, _quantity_spans):
+    for cached in (structure_shift, signals, _grams, _date_spans, _entity_spans, _quantity_spans):
         cached.cache_clear()
 
 
@@ -66,6 +67,13 @@ def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
         fn()
         times.append(time.perf_counter() - t)
     return min(times)
+
+
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
 
 
 def golden_rows() -> list[str]:
@@ -105,7 +113,7 @@ def main() -> None:
         "",
         f"{len(sentences)} distinct sentences ({origin}), {n_split} after splitting, "
         f"{len(text) / 1e6:.1f} MB; best of {args.repeat}, caches cleared each run; one core, "
-        f"Python {platform.python_version()}.",
+        f"Python {platform.python_version()}; load average at start {_load()}.",
         "",
         "| what | sentences | seconds | sentences/s | goal |",
         "|---|---|---|---|---|",
