@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from claims.dates import find_date_spans
 from claims.entities import find_entity_spans
-from claims.model import DateRef, Quantity
+from claims.model import DateRef, Entity, Quantity
 from claims.quantities import find_quantity_spans
 
 
@@ -140,18 +140,18 @@ def stem(word: str) -> str:
     return _SYNONYMS.get(w, w)
 
 
+@lru_cache(maxsize=131072)
+def _content(token: str) -> str:
+    """The stem of a content word; "" for a stop word or a bare number."""
+    low = token.lower()
+    if token[0].isdigit() or low in STOPWORDS or low.replace("’", "'").removesuffix("'s") in STOPWORDS:
+        return ""
+    return stem(token)
+
+
 def words(text: str) -> list[str]:
     """Content-word stems in reading order (stop words and bare numbers dropped)."""
-    out = []
-    for m in _WORD.finditer(text):
-        token = m.group(0)
-        low = token.lower()
-        if low in STOPWORDS or low.replace("’", "'").removesuffix("'s") in STOPWORDS:
-            continue
-        if token[0].isdigit():
-            continue
-        out.append(stem(token))
-    return out
+    return [w for w in map(_content, _WORD.findall(text)) if w]
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -351,9 +351,14 @@ def _is_identifier(text: str, start: int) -> bool:
     return bool(before) and stem(before[-1]) in IDENTIFIER_WORDS
 
 
-def _sentence(text: str, start: int, end: int) -> Sentence:
+Spans = list[tuple[int, int, Entity]]
+
+
+def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Sentence:
+    """One sentence's slots; ``spans``: the passage's entity spans, so names are read once."""
     part = text[start:end]
-    ents = find_entity_spans(part)
+    ents = find_entity_spans(part) if spans is None else [
+        (s - start, e - start, ent) for s, e, ent in spans if s >= start and e <= end]
     names = frozenset(w for _, _, ent in ents for w in words(ent.text) + words(ent.canonical))
     found = [(s, e, q) for s, e, q in find_quantity_spans(part)
              if not _is_identifier(part, s) and not _SCORE.match(part, max(0, s - 1))
@@ -381,8 +386,10 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     )
 
 
-def _names(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[str]]:
-    found = find_entity_spans(text)
+def _names(
+    text: str, found: Spans | None = None
+) -> tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[str]]:
+    found = find_entity_spans(text) if found is None else found
     names = tuple((ent.text, ent.canonical) for _, _, ent in found)
     every = frozenset(ent.canonical.lower() for _, _, ent in found)
     # the names a passage must share; a plural acronym ("ISPs") names a kind of thing, not one
@@ -400,8 +407,9 @@ def passage_words(text: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def passage_slots(text: str) -> TextSlots:
     """Slots of a passage, cached: a batch judges the same passage against many claims."""
-    sentences = tuple(_sentence(text, s, e) for s, e in sentence_spans(text))
-    names, every, typed = _names(text)
+    spans = list(find_entity_spans(text))
+    sentences = tuple(_sentence(text, s, e, spans) for s, e in sentence_spans(text))
+    names, every, typed = _names(text, spans)
     tokens = frozenset().union(*(s.tokens for s in sentences)) if sentences else frozenset()
     return TextSlots(text, sentences, tokens, every, typed, names)
 
