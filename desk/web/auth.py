@@ -95,6 +95,10 @@ class LoginLimiter:
     def failed(self, username: str, ip: str) -> None:
         with self._lock:
             self._recent((username.lower(), ip)).append(self.clock())
+            if len(self._failures) > 10_000:  # many names tried: forget the expired ones
+                for key in list(self._failures):
+                    if not self._recent(key):
+                        del self._failures[key]
 
     def succeeded(self, username: str, ip: str) -> None:
         with self._lock:
