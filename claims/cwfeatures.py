@@ -50,7 +50,9 @@ SIGNALS: tuple[tuple[str, re.Pattern[str], float, bool], ...] = (
     # a short sentence about "he" or "it" that names nothing: nothing to check it against
     ("vague", re.compile(r"^(?:He|She|They|It|This|That|These|Those)\b[^A-Z0-9]{0,40}$"), -1.5, False),
     ("judgement", re.compile(r"\b(?:worth|should|ought|shame|disgrace|terrible|wonderful|great|amazing|"
-                r"draconian|outrageous)\b"), -0.6, True),
+                r"draconian|outrageous|clearest|obvious(?:ly)?|thoroughly|meekly|famous|notorious|"
+                r"hard to miss|remarkabl[ey]|striking(?:ly)?|surprising(?:ly)?|unfortunate(?:ly)?|"
+                r"sadly|arguably|inevitabl[ey]|ironic(?:ally)?|is broad|looks worse|seems)\b"), -0.8, True),
 )
 
 

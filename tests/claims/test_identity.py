@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from claims import extract_claims
 from claims.identity import claim_id, normalize_claim, same_claim
 
 SHORT = "Honor of Kings has 200m registered users"
@@ -46,3 +48,22 @@ def test_different_claims(other: str) -> None:
 
 def test_normalized_form() -> None:
     assert normalize_claim(SHORT) == "$honor_of_kings #200000000 register user"
+
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article.txt"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "article.txt"
+
+
+@pytest.mark.skipif(not (SEED.is_file() and EXAMPLE.is_file()), reason="seed or example article absent")
+def test_same_claims_across_two_articles() -> None:
+    """The seed and our example article share claims; they are recognised as the same."""
+    seed = extract_claims(SEED.read_text(encoding="utf-8"))
+    example = extract_claims(EXAMPLE.read_text(encoding="utf-8"))
+
+    def pick(claims: list, *words: str):  # type: ignore[no-untyped-def]
+        return next(c for c in claims if all(w in c.text for w in words))
+
+    assert pick(seed, "Facebook is blocked").id == pick(example, "Facebook is blocked").id
+    a, b = pick(seed, "Honour of Kings"), pick(example, "Honour of Kings")
+    assert same_claim(a.text, b.text) and same_claim(b.text, a.text)
+    assert not same_claim(pick(seed, "Honour of Kings").text, pick(example, "Facebook is blocked").text)
