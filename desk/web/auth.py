@@ -115,12 +115,17 @@ class EditorCache:
         self._seen: dict[str, tuple[bool, float]] = {}
         self._lock = threading.Lock()
 
-    def active(self, name: str) -> bool:
-        now = time.monotonic()
+    def cached(self, name: str) -> bool | None:
+        """The remembered answer, if fresh (no warehouse call: safe on the event loop)."""
         with self._lock:
             hit = self._seen.get(name)
-        if hit and hit[1] > now:
-            return hit[0]
+        return hit[0] if hit and hit[1] > time.monotonic() else None
+
+    def active(self, name: str) -> bool:
+        hit = self.cached(name)
+        if hit is not None:
+            return hit
+        now = time.monotonic()
         active = self.accounts.get(name) is not None
         with self._lock:
             self._seen[name] = (active, now + self.ttl)

@@ -61,8 +61,12 @@ def editor_page(handler: Handler) -> Handler:
     async def wrapped(request: Request) -> Response:
         state = state_of(request)
         editor = request.session.get("editor")
-        if not isinstance(editor, str) or not await run_in_threadpool(state.editors.active,
-                                                                      editor):
+        active = False
+        if isinstance(editor, str):  # the warehouse is asked only when the cache has no answer
+            hit = state.editors.cached(editor)
+            active = hit if hit is not None else await run_in_threadpool(state.editors.active,
+                                                                         editor)
+        if not active:
             request.session.pop("editor", None)
             if request.method == "GET":
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
