@@ -57,6 +57,15 @@ _CLAUSE_START = re.compile(r"[,;:()\u2014]|\b(?:that|which|who|whom|whose|if|unl
                            r"although|though|while|whereas|despite)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;:()\u2014]|\b(?:but|although|though|while|whereas|despite|because)\b",
                          re.IGNORECASE)
+# A sentence telling that a claim was made ("an article said that ...", "Claim: ..."): on a
+# fact-check page it restates the claim, it is no evidence for it.
+REPORTS = re.compile(
+    r"^\W*(?:the\s+)?(?:claim|what was claimed|what was said)\s*:|"
+    r"\b(?:an?|the|this|that|one|some)\s+(?:\w+\s+)?"
+    r"(?:article|post|tweet|video|claim|rumou?r|message|meme|headline|blog)s?\b(?!\s*\d)[^.;]{0,60}?"
+    r"\b(?:said|says|claimed|claims|stated|states|alleged|alleges|asserted|asserts|suggested)\b",
+    re.IGNORECASE,
+)
 HEDGES = re.compile(
     r"\b(?:reportedly|allegedly|purportedly|supposedly|rumou?red|is said to|are said to|"
     r"was said to|believed to|appears? to|may have|might have|could have|unconfirmed|claimed|"
@@ -281,6 +290,7 @@ class Sentence:
     hedge: str | None
     numbered: frozenset[tuple[str, str]] = frozenset()  # ("apollo", "11"), ("articl", "68")
     subject: str | None = None  # the first name in it, canonical, lower case
+    reports: bool = False  # tells that a claim was made ("an article said that ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +393,7 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
         start, end, part, frozenset(tokens), frozenset(ent.canonical.lower() for _, _, ent in ents),
         qs, ds, negations(part), hedge_cue(part), numbered_names(part),
         ents[0][2].canonical.lower() if ents else None,
+        bool(REPORTS.search(part)),
     )
 
 

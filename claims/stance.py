@@ -152,6 +152,9 @@ def _read_sentence(
     if topic < CONFLICT_TOPIC or not _names_subject(claim_key, s, c):
         qs = [a if a.relation != "conflict" else Aligned("absent", a.claim) for a in qs]
         ds = [a if a.relation != "conflict" else Aligned("absent", a.claim) for a in ds]
+    if s.reports and not c.reports:
+        return _Read(s, "neutral", 0.1, "tells that the claim was made; it is no evidence for it",
+                     topic, tuple(qs + ds))
     stance, score, reason = _sentence_judgement(c, s, cov, topic, qs, ds, predicate)
     if stance != "neutral" and topic < MIN_TOPIC:
         stance, score, reason = "neutral", 0.1, f"too little about the claim: {reason}"

@@ -84,6 +84,17 @@ def test_names_and_subjects() -> None:
     assert stance(HOK, "Alibaba's Taobao has 200 million registered accounts.")[0] == "neutral"
 
 
+def test_a_sentence_telling_that_the_claim_was_made_is_no_evidence() -> None:
+    claim = "Regulators slapped massive fines on Tencent in September 2017."
+    told = ("An opinion article published in October said that regulators slapped massive fines "
+            "on Tencent in September 2017.")
+    got, why = stance(claim, told)
+    assert got == "neutral" and "claim was made" in why
+    assert stance("Article 12 bars endangering national security.",
+                  "Article 12 says no one may endanger national security.")[1] != (
+        "tells that the claim was made; it is no evidence for it")
+
+
 def test_hedge_lowers_the_score_and_is_named() -> None:
     claim = "Jack Ma said technology will make it possible to predict crime."
     plain = judge(claim_slots(claim), "Jack Ma said technology will make it possible to predict crime.")
