@@ -16,7 +16,7 @@ BlockKind = Literal["body", "heading", "item", "furniture"]
 
 _FURNITURE = re.compile(
     r"^(?:select page|about the author|about us|share(?: this(?: article| story| post)?)?"
-    r"(?: on \w+)?|tweet|email|e-mail|print|facebook|twitter|linkedin|whatsapp|pinterest|reddit|"
+    r"(?: on \w+)?|share (?:this|the) (?:article|story|post|page)\b.*|!\[[^\]]*\]\([^)]*\)|tweet|email|e-mail|print|facebook|twitter|linkedin|whatsapp|pinterest|reddit|"
     r"telegram|advertisement|advert|sponsored(?: content)?|related(?: articles| posts| stories| content)?|"
     r"read more|read next|read also|see also|more from .{0,40}|comments?|\d+ comments?|"
     r"leave a (?:comment|reply)|post a comment|subscribe.*|sign up.*|log ?in|register|follow us.*|"

@@ -26,7 +26,7 @@ from claims.quotes import find_quote
 from claims.sentences import split_sentences
 
 MAX_SENTENCE = 2000  # longer "sentences" are tables or run-on junk: checked as text, not claimed
-_ITEM_MARK = re.compile(r"^\s*(?:[•·▪●◦‣∙*+-]|–|—|\d{1,2}[.)])\s+")
+_ITEM_MARK = re.compile(r"\s*(?:[•·▪●◦‣∙*+-]|–|—|\d{1,2}[.)])\s+")  # used with .match: anchored
 QUOTE_BONUS = 0.25  # an attributed quote is itself checkable: did they say it?
 
 
@@ -98,14 +98,34 @@ def _sentences(text: str) -> list[tuple[int, int, list[str]]]:
     out: list[tuple[int, int, list[str]]] = []
     blocks: list[Block] = body_blocks(text)
     for block in blocks:
+        begin = block.start
         if block.kind == "item":
-            item = _ITEM_MARK.sub("", text[block.start:block.end]).strip()
-            if out and text[out[-1][0]:out[-1][1]].rstrip().endswith(":") and item:
+            mark = _ITEM_MARK.match(text, block.start, block.end)
+            begin = mark.end() if mark else begin
+            item = text[begin:block.end].strip()
+            if (out and text[out[-1][0]:out[-1][1]].rstrip().endswith(":") and item
+                    and not item.endswith((".", "!", "?"))):  # a fragment finishing the lead-in
                 out[-1][2].append(item)
                 continue
-        for s, e in split_sentences(text, block.start, block.end):
+            # a list item on its own is read as a sentence
+        for s, e in split_sentences(text, begin, block.end):
             out.append((s, e, []))
     return out
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
+_URL_ASIDE = re.compile(r"\s*\((?:see |via |source: )?https?://[^\s)]+\)|\s*<?https?://[^\s>)]+>?")
+_EMPHASIS = re.compile(r"(\*\*|__|\*(?=\w)|(?<=\w)\*)")
+
+
+def tidy(text: str) -> str:
+    """A claim's words without Markdown or bare links: "[according to the BBC](https://...)" ->
+    "according to the BBC"; "**Ratcliffe-on-Soar**" -> "Ratcliffe-on-Soar"."""
+    if "[" in text or "http" in text or "*" in text or "_" in text:
+        text = _MD_LINK.sub(r"\1", text)
+        text = _URL_ASIDE.sub("", text)
+        text = _EMPHASIS.sub("", text)
+    return text
 
 
 def _with_items(lead: str, items: list[str]) -> str:
@@ -137,7 +157,7 @@ def extract_claims(
     topic: str | None = None
     for s, e, items in _sentences(text):
         sentence = text[s:e]
-        if len(sentence) > MAX_SENTENCE or _ITEM_MARK.match(sentence):
+        if len(sentence) > MAX_SENTENCE:
             continue
         attribution = find_quote(sentence, last_person)
         spans = find_entity_spans(sentence)
@@ -174,6 +194,7 @@ def extract_claims(
             candidates.append((s, e, sentence, _resolve_it(part, topic), None))
     if not candidates:
         return []
+    candidates = [(s, e, sentence, tidy(t), q) for s, e, sentence, t, q in candidates]
     scores = checkworthiness([c[3] for c in candidates])
     claims: list[Claim] = []
     seen: set[str] = set()

@@ -93,6 +93,17 @@ _WORD_NUMBER = re.compile(
     r"(?:\s?(?P<pct>percent\b|per\s?cent\b))?",
     re.IGNORECASE,
 )
+_FRACTION = re.compile(
+    r"\b(?P<f>half|a half|one half|a third|one third|two[- ]thirds|a quarter|one quarter|"
+    r"three[- ]quarters|a fifth|one in (?:two|three|four|five|six|seven|eight|nine|ten))\b"
+    r"(?!\s+a\s+(?:million|billion|thousand|dozen))",
+    re.IGNORECASE,
+)
+FRACTIONS: dict[str, float] = {
+    "half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3,
+    "two thirds": 2 / 3, "a quarter": 0.25, "one quarter": 0.25, "three quarters": 0.75,
+    "a fifth": 0.2,
+}
 _RANK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\btop[\s-](?P<n>\d+|ten|five|three|twenty|hundred|fifty)\b", re.I), "top"),
     (re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+only\s+to\b", re.I), "only"),
@@ -227,6 +238,16 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         taken.append((s, e))
         out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[:s]))))
 
+    for m in _FRACTION.finditer(text):
+        s, e = m.span("f")
+        if _spans_overlap(s, e, taken):
+            continue
+        key = m.group("f").lower().replace("-", " ")
+        value = 1 / WORDS[key.split()[-1]] if key.startswith("one in ") else FRACTIONS[key]
+        measure, _, used = _measure(text[e:])
+        taken.append((s, e))
+        out.append((s, e, Quantity(text[s:e + used].strip(), round(value, 4), "fraction", measure,
+                                   _qualifier(text[:s]))))
     for m in _WORD_NUMBER.finditer(text):
         s, e = m.span()
         if _spans_overlap(s, e, taken):
@@ -237,7 +258,7 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         measure, unit_word, used = _measure(text[e:])
         full = text[s:e + used].strip()
         # "one day", "two of them": a number word counts only with a scale, a unit or a plural noun
-        if not (scale or pct or unit_word or (measure and value >= 2 and measure.split()[-1].endswith("s"))):
+        if not (scale or pct or unit_word or value >= 1000 or (measure and value >= 2)):
             continue
         value *= SCALES.get(scale, 1.0)
         unit = "percent" if pct else (unit_word or "count")
