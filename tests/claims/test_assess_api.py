@@ -92,3 +92,23 @@ def test_review_reasons() -> None:
     assert claims.review_reasons(status="mixed", confidence=0.1, checkworthiness=0.9,
                                  previous_status="refuted", rules=quiet) == []
     assert claims.review_reasons(status="unverified", confidence=0.3, checkworthiness=0.2) == []
+
+
+def test_odd_inputs_do_not_break_it() -> None:
+    odd = ["", "   \n\n  ", "中国网络安全法于2017年6月1日起施行。", "x" * 20_000,
+           "1 2 3 4 5 6 7 8 9 10 " * 200, "“”‘’—–…•" * 50, WIRE * 40]
+    a = claims.assess(BLOCKED, odd)
+    assert len(a.stances) == len(odd)
+    assert a.stances[-1].stance == "supports"
+    assert all(s.stance == "neutral" for s in a.stances[:-1])
+    for s, p in zip(a.stances, odd, strict=True):
+        assert 0 <= s.quote_start <= s.quote_end <= len(p)
+        assert 0.0 <= s.score <= 1.0 and 0.0 <= s.relevance <= 1.0
+    assert claims.assess("", [WIRE]).status == "unverified"
+
+
+def test_same_input_same_output() -> None:
+    passages = [WIRE, OPEN, OFF]
+    first = claims.assess(BLOCKED, passages, tiers=["wire", "unknown", None])
+    for _ in range(3):
+        assert claims.assess(BLOCKED, passages, tiers=["wire", "unknown", None]) == first
