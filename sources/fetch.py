@@ -57,7 +57,7 @@ from sources.responses import (
     translate_error,
     user_agent,
 )
-from sources.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules
+from sources.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules, robots_token
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,7 @@ class Fetcher:
         self._next_start: dict[str, float] = {}
         self._robots = RobotsCache(self._get_robots)
         self._agent = user_agent(settings)
+        self._robots_agent = robots_token(settings.user_agent)
         self._random = random.Random()
 
     async def __aenter__(self) -> Fetcher:
@@ -238,7 +239,7 @@ class Fetcher:
 
     def _host_delay(self, rules: RobotsRules | None) -> float:
         delay = self.settings.host_delay
-        crawl = rules.crawl_delay() if rules is not None else None
+        crawl = rules.crawl_delay(self._robots_agent) if rules is not None else None
         if crawl is not None:
             delay = max(delay, min(crawl, self.settings.retry_after_cap))
         return delay
@@ -282,7 +283,7 @@ class Fetcher:
             rules = None
             if self.settings.respect_robots:
                 rules = await self._robots.rules_for(parsed)
-                if not rules.allowed(current):
+                if not rules.allowed(current, self._robots_agent):
                     if rules.error is not None:  # the host itself is unreachable: say why
                         raise TerminalFetchError(f"robots.txt unreachable ({rules.error})",
                                                  reason=rules.error, url=current)

@@ -48,6 +48,13 @@ class RobotsRules:
         return float(delay) if delay is not None else None
 
 
+def robots_token(user_agent: str) -> str:
+    """The product token robots.txt groups are matched against: "claimtrack/0.1 (...)" ->
+    "claimtrack" (RFC 9309 section 2.2.1)."""
+    token = user_agent.strip().split("/", 1)[0].split(" ", 1)[0]
+    return token or AGENT
+
+
 def origin_of(url: str | httpx.URL) -> str:
     parsed = httpx.URL(str(url))
     port = parsed.port or (443 if parsed.scheme == "https" else 80)

@@ -305,6 +305,17 @@ def test_robots_rules_by_status(status: int | None, body: bytes, allowed: bool) 
     assert rules.allowed("http://example.org/private/page") is allowed
 
 
+def test_robots_token_follows_the_user_agent() -> None:
+    from sources.robots import parse_robots, robots_token
+
+    assert robots_token(FetchSettings().user_agent) == "claimtrack"
+    assert robots_token("examplebot/2.0 (+https://example.org)") == "examplebot"
+    assert robots_token("") == "claimtrack"
+    rules = parse_robots(200, b"User-agent: examplebot\nDisallow: /\n")
+    assert not rules.allowed("http://example.org/a", "examplebot")
+    assert rules.allowed("http://example.org/a", "claimtrack")
+
+
 def test_robots_crawl_delay() -> None:
     from sources.robots import parse_robots
 
