@@ -77,6 +77,7 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document | No
     title = _title(tree, meta, objects)
     published = _published(tree, meta, objects)
     lang = (tree.get("lang") or meta.get("og:locale") or "").strip().lower()[:2] or None
+    canonical = _canonical(tree, meta, url)
     main = _cap(_main_text(text, tree, url, objects))  # the fallback prunes the tree: meta first
     if not main:
         return None
@@ -84,11 +85,11 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document | No
         text=main,
         title=title,
         url=url,
-        canonical_url=_canonical(tree, meta, url),
+        canonical_url=canonical,
         published=published,
         author=_author(meta, objects),
         language=guess_language(main) or lang,
-        links=_links(tree, url, main),
+        links=_links(tree, _base(tree, url) or canonical, main),
         jsonld=tuple(objects),
         claim_reviews=tuple(_review_at(r, url) for r in jsonld.claim_reviews(objects)),
     )
@@ -325,6 +326,15 @@ def _author(meta: dict[str, str], objects: list[dict[str, Any]]) -> str | None:
         if found and not found.startswith(("http://", "https://")):
             return found[:200]
     return None
+
+
+def _base(tree: Any, url: str | None) -> str | None:
+    """What relative links resolve against: ``<base href>``, else the page's URL."""
+    for el in tree.iter("base"):
+        found = resolve(el.get("href") or "", url)
+        if found:
+            return found
+    return url
 
 
 def _links(tree: Any, url: str | None, main: str) -> tuple[Link, ...]:

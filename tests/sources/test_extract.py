@@ -119,3 +119,14 @@ def test_claimreview_urls_are_made_absolute() -> None:
     bare = page.replace(' "url": "/checks/1",', "")
     doc = extract_document(bare, url="https://checkers.example/a/b")
     assert doc is not None and doc.claim_reviews[0].url == "https://checkers.example/a/b"
+
+
+def test_relative_links_resolve_against_base_or_the_canonical_url_of_a_saved_page() -> None:
+    page = ('<html><head><link rel="canonical" href="https://news.example/a/story">{base}</head>'
+            '<body><p>The figure comes from <a href="../reports/2024">the annual report</a> of the'
+            ' agency, published in March.</p></body></html>')
+    saved = extract_document(page.format(base=""))  # a file on disk: no URL of its own
+    assert saved is not None and saved.links[0].url == "https://news.example/reports/2024"
+    based = extract_document(page.format(base='<base href="https://cdn.example/x/y/">'),
+                             url="https://news.example/a/story")
+    assert based is not None and based.links[0].url == "https://cdn.example/x/reports/2024"
