@@ -301,13 +301,13 @@ def store_verdicts(
     wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict], now: datetime,
     assessor_name: str = "rules",
 ) -> None:
+    items = [
+        (v.claim.id, v.assessment,
+         [(pid, read.source_id, passage) for read, passage, pid in v.evidence], v.review_reasons)
+        for v in verdicts
+    ]
     with wh.transaction() as con:
-        for v in verdicts:
-            store.save_assessment(
-                con, claim_id=v.claim.id, run_id=run_id, assessment=v.assessment,
-                passages=[(pid, read.source_id, passage) for read, passage, pid in v.evidence],
-                assessor=assessor_name, review_reasons=v.review_reasons, now=now,
-            )
+        store.save_assessments(con, run_id=run_id, items=items, assessor=assessor_name, now=now)
 
 
 def store_standalone(wh: Warehouse, run_id: str, given: Sequence[Claim], now: datetime) -> list[Claim]:

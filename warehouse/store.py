@@ -178,26 +178,65 @@ def save_assessment(
     now: datetime,
 ) -> str:
     """Upsert the evidence rows of one assessment and append the claim's verdict for this run."""
-    evidence_ids = []
-    for stance in assessment.stances:
-        pid, source_id, passage = passages[stance.index]
-        eid = stable_id("e", claim_id, pid)
-        evidence_ids.append(eid)
+    return save_assessments(con, run_id=run_id, items=[(claim_id, assessment, passages,
+                                                        review_reasons)],
+                            assessor=assessor, now=now)[0]
+
+
+AssessmentItem = tuple[str, Assessment, Sequence[tuple[str, str, Passage]], Sequence[str]]
+_EVIDENCE_ROW = _json({"id": "VARCHAR", "claim_id": "VARCHAR", "passage_id": "VARCHAR",
+                       "source_id": "VARCHAR", "relevance": "DOUBLE", "stance": "VARCHAR",
+                       "score": "DOUBLE", "reason": "VARCHAR", "quote": "VARCHAR",
+                       "quote_start": "INTEGER", "quote_end": "INTEGER"})
+_VERDICT_ROW = _json({"id": "VARCHAR", "claim_id": "VARCHAR", "status": "VARCHAR",
+                      "confidence": "DOUBLE", "rationale": "VARCHAR", "evidence_ids": "VARCHAR",
+                      "needs_review": "BOOLEAN", "review_reasons": "VARCHAR"})
+
+
+def save_assessments(
+    con: Connection, *, run_id: str, items: Sequence[AssessmentItem], assessor: str,
+    now: datetime,
+) -> list[str]:
+    """``save_assessment`` for many claims (claim id, assessment, passages, review reasons) in
+    two statements; the rows travel as JSON parsed inside DuckDB, since binding thousands of
+    Python values one by one costs about a second per thousand rows."""
+    evidence: dict[str, dict[str, Any]] = {}
+    verdicts: list[dict[str, Any]] = []
+    for claim_id, assessment, passages, review_reasons in items:
+        evidence_ids = []
+        for stance in assessment.stances:
+            pid, source_id, passage = passages[stance.index]
+            eid = stable_id("e", claim_id, pid)
+            evidence_ids.append(eid)
+            evidence[eid] = {
+                "id": eid, "claim_id": claim_id, "passage_id": pid, "source_id": source_id,
+                "relevance": stance.relevance, "stance": stance.stance, "score": stance.score,
+                "reason": stance.reason, "quote": stance.quote or passage.text,
+                "quote_start": passage.start + stance.quote_start,
+                "quote_end": passage.start + (stance.quote_end or len(passage.text)),
+            }
+        verdicts.append({
+            "id": stable_id("v", claim_id, run_id), "claim_id": claim_id,
+            "status": assessment.status, "confidence": assessment.confidence,
+            "rationale": assessment.rationale, "evidence_ids": _json(evidence_ids),
+            "needs_review": bool(review_reasons), "review_reasons": _json(list(review_reasons)),
+        })
+    if evidence:
         con.execute(
             "INSERT OR REPLACE INTO evidence (id, claim_id, passage_id, source_id, relevance, "
             "stance, score, reason, quote, quote_start, quote_end, run_id, assessed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [eid, claim_id, pid, source_id, stance.relevance, stance.stance, stance.score,
-             stance.reason, stance.quote or passage.text, passage.start + stance.quote_start,
-             passage.start + (stance.quote_end or len(passage.text)), run_id, now],
+            "SELECT r.id, r.claim_id, r.passage_id, r.source_id, r.relevance, r.stance, r.score, "
+            "r.reason, r.quote, r.quote_start, r.quote_end, ?, ?::TIMESTAMPTZ "
+            "FROM (SELECT unnest(from_json(?, '[' || ? || ']')) AS r)",
+            [run_id, now, json.dumps(list(evidence.values())), _EVIDENCE_ROW],
         )
-    verdict_id = stable_id("v", claim_id, run_id)
-    con.execute(
-        "INSERT OR REPLACE INTO verdicts (id, claim_id, run_id, status, confidence, rationale, "
-        "evidence_ids, assessor, needs_review, review_reasons, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [verdict_id, claim_id, run_id, assessment.status, assessment.confidence,
-         assessment.rationale, _json(evidence_ids), assessor, bool(review_reasons),
-         _json(list(review_reasons)), now],
-    )
-    return verdict_id
+    if verdicts:
+        con.execute(
+            "INSERT OR REPLACE INTO verdicts (id, claim_id, run_id, status, confidence, "
+            "rationale, evidence_ids, assessor, needs_review, review_reasons, created_at) "
+            "SELECT r.id, r.claim_id, ?, r.status, r.confidence, r.rationale, "
+            "r.evidence_ids::JSON, ?, r.needs_review, r.review_reasons::JSON, ?::TIMESTAMPTZ "
+            "FROM (SELECT unnest(from_json(?, '[' || ? || ']')) AS r)",
+            [run_id, assessor, now, json.dumps(verdicts), _VERDICT_ROW],
+        )
+    return [str(v["id"]) for v in verdicts]
