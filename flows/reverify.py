@@ -29,8 +29,8 @@ from claimtrack.settings import Settings, load_settings
 from flows import stages
 from flows.tasks import discover_task, store_task
 from sources.model import Candidate, FetchResult
-from warehouse import queries, tracking
-from warehouse.db import Warehouse
+from warehouse import queries, store, tracking
+from warehouse.db import Connection, Warehouse
 from warehouse.runs import begin_run, end_run
 from warehouse.tracking import SourceEvent, SourceState
 
@@ -180,6 +180,32 @@ def source_events(
     return events
 
 
+def record(
+    con: Connection, run_id: str, discovered: stages.Discovered,
+    reads: Mapping[str, stages.SourceRead], known_urls: set[str], now: datetime,
+) -> None:
+    """What the fetch stage learned, in the caller's transaction.
+
+    Sources new to a claim go through ``stages.record_reads`` (source, link, fetch, snapshot);
+    the known ones, mostly 304s, only add their fetch attempt (batched) and, when their content
+    changed, the new snapshot and passages.
+    """
+    new = stages.Discovered({
+        cid: [c for c in cs if c.url not in known_urls] for cid, cs in discovered.by_claim.items()
+    })
+    new_urls = set(new.urls())
+    stages.record_reads(con, run_id, new, {u: reads[u] for u in new_urls}, now)
+    known = [read for url, read in reads.items() if url not in new_urls]
+    tracking.save_fetches(con, run_id, [(r.source_id, r.result) for r in known], now)
+    for read in known:
+        if read.snapshot_hash and read.result.status == "fetched" and not read.result.not_modified:
+            store.save_snapshot(
+                con, read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
+                read.result.content_type, read.document, now,
+            )
+            store.save_passages(con, read.snapshot_hash, read.passages)
+
+
 def _check_request(
     wh: Warehouse, settings: Settings, mode: str, claim_ids: Sequence[str] | None, now: datetime
 ) -> None:
@@ -272,7 +298,7 @@ def _reverify(
     known_urls = {c.url for cs in known.values() for c in cs}
     events = source_events(run_id, now, reads, states, added, known_urls)
     with wh.transaction() as con:
-        stages.record_reads(con, run_id, discovered, reads, now)
+        record(con, run_id, discovered, reads, known_urls, now)
         tracking.save_events(con, events)
     lap("record")
 

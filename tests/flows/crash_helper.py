@@ -39,17 +39,15 @@ def arm(point: str) -> None:
         tracking.save_events = save_then_die
     elif point == "after_record":  # fetches committed, nothing assessed
         rv.reassess_task = lambda *args, **kwargs: die()  # type: ignore[assignment]
-    elif point == "mid_store":  # one verdict written, its transaction not committed
-        save_assessment = store.save_assessment
-        calls: list[int] = []
+    elif point == "mid_store":  # one claim's verdict written, its transaction not committed
+        save_assessments = store.save_assessments
 
-        def save_then_die_second(con: Any, **kwargs: Any) -> str:
-            calls.append(1)
-            if len(calls) == 2:
-                die()
-            return save_assessment(con, **kwargs)
+        def save_one_then_die(con: Any, *, items: Any, **kwargs: Any) -> list[str]:
+            save_assessments(con, items=items[:1], **kwargs)
+            die()
+            raise AssertionError
 
-        store.save_assessment = save_then_die_second
+        store.save_assessments = save_one_then_die
     elif point == "before_end":  # verdicts committed, the run not marked completed
         end = rv.end_run
 
