@@ -46,7 +46,8 @@ SIGNALS: tuple[tuple[str, re.Pattern[str], float, bool], ...] = (
     ("opinion", re.compile(r"\b(?:i (?:think|believe|feel|hope|love|hate|guess|wish|want)|in my (?:opinion|view)|"
                 r"sounds like|we love|i['’]m (?:sure|glad|proud|sad|happy)|personally)\b"), -1.5, True),
     ("prediction", re.compile(r"\b(?:will one day|one day|some day|in the future|is likely to|going to|"
-                r"could soon|may soon|might)\b"), -1.0, True),
+                r"could soon|may soon|might|expects?|expected to|predicts?|forecasts? that|"
+                r"time will tell)\b"), -1.0, True),
     # a short sentence about "he" or "it" that names nothing: nothing to check it against
     ("vague", re.compile(r"^(?:He|She|They|It|This|That|These|Those)\b[^A-Z0-9]{0,40}$"), -1.5, False),
     ("judgement", re.compile(r"\b(?:worth|should|ought|shame|disgrace|terrible|wonderful|great|amazing|"

@@ -41,7 +41,7 @@ PLACE_WORDS = _words(
 )
 PRODUCT_AFTER = _words("app game games service platform phone smartphone console software")
 PERSON_TITLES = _words(
-    "mr mr. mrs mrs. ms ms. dr dr. president premier senator governor judge minister chancellor "
+    "mr mr. mrs mrs. ms ms. dr dr. president premier senator governor judge minister chancellor chair "
     "secretary professor prof. activist founder ceo chairman chairwoman spokesman spokeswoman "
     "spokesperson director chief economist analyst researcher author editor lawyer mayor "
     "representative rep. sen. gov. king queen prince general colonel captain officer"
