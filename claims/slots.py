@@ -111,12 +111,17 @@ _MEASURE_HEADS: dict[str, str] = {
     "case": "cases", "view": "views", "visit": "views", "company": "companies",
     "firm": "companies", "camera": "cameras",
 }
+# Stems read as one: spellings, near-synonyms news copy swaps freely. Keys and values are stems.
 _SYNONYMS: dict[str, str] = {
-    "ban": "block", "bann": "block", "penalty": "fine", "penaliz": "fine", "penalis": "fine",
-    "enforce": "effect", "effective": "effect", "force": "effect", "rumour": "rumor",
-    "honour": "honor", "favour": "favor", "colour": "color", "firm": "company",
-    "mainland": "china", "chinese": "china", "gamer": "player", "gaming": "game",
-    "us": "united", "regulator": "authority", "investigation": "probe", "investigat": "probe",
+    "ban": "block", "bann": "block", "penalty": "fin", "penaliz": "fin", "penalis": "fin",
+    "forc": "effect", "effectiv": "effect", "firm": "company",
+    "mainland": "china", "chines": "china", "gamer": "player",
+    "regulator": "authority", "investigation": "probe", "investigat": "probe",
+    "began": "begin", "start": "begin", "commenc": "begin", "built": "build", "construct": "build",
+    "construction": "build", "won": "win", "beat": "win", "defeat": "win", "suspend": "end",
+    "halt": "end", "stopp": "end", "stop": "end", "ceas": "end", "launch": "launch",
+    "releas": "launch", "introduc": "launch", "unveil": "launch", "debut": "launch",
+    "locat": "find", "discover": "find",
 }
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")

@@ -132,7 +132,7 @@ def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
         return False
     if not key or not s.entities:
         return True
-    if c.subject and s.subject and c.subject != s.subject and not has_name(c.subject, s):
+    if (c.subject and s.subject and s.subject not in key and not has_name(c.subject, s)):
         return False  # "Banting and Macleod received ..." is not about "Crick and Wilkins"
     found = sum(1 for n in key if has_name(n, s))
     return found >= (len(key) if len(key) <= 2 else math.ceil(len(key) / 2))
