@@ -430,6 +430,7 @@ def passage_slots(text: str) -> TextSlots:
     return TextSlots(text, sentences, tokens, every, typed, names)
 
 
+@lru_cache(maxsize=16384)
 def claim_slots(text: str) -> TextSlots:
     """Slots of a claim, read as one sentence: its dates and numbers belong to the whole claim, so
     their context is every event word of it. Its words are its own, except a name written other

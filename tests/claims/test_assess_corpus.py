@@ -57,7 +57,7 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
     ("claims.jsonl", 0.97),
     # 90 claims, 18 of them paraphrased and 6 near a corpus topic: 0.881 at first scoring, 0.956
     # when pinned (the rules were then changed with these in view, so it is no longer held out)
-    ("claims_hard.jsonl", 0.9),
+    ("claims_hard.jsonl", 0.93),
 ])
 def test_verify_corpus_macro_f1(name: str, floor: float) -> None:
     corpus = EXAMPLES / "verify_corpus"
