@@ -67,3 +67,19 @@ def test_same_claims_across_two_articles() -> None:
     a, b = pick(seed, "Honour of Kings"), pick(example, "Honour of Kings")
     assert same_claim(a.text, b.text) and same_claim(b.text, a.text)
     assert not same_claim(pick(seed, "Honour of Kings").text, pick(example, "Facebook is blocked").text)
+
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+
+
+def test_distinct_claims_stay_distinct() -> None:
+    """No two different claims of our golden articles are taken for one another."""
+    texts: list[str] = []
+    for path in sorted(GOLDEN_DIR.glob("*.txt")):
+        texts += [c.text for c in extract_claims(path.read_text(encoding="utf-8"))]
+    assert len(texts) >= 20
+    ids = [claim_id(t) for t in texts]
+    assert len(set(ids)) == len(ids)
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            assert not same_claim(a, b), (a, b)
