@@ -1,14 +1,17 @@
 """The article's own sources: the links it gives, and the outlets it cites when it links them.
 
 A link is a candidate for a claim when the claim's words meet the link's anchor text, the
-sentence around the link, or its URL. An outlet the claim cites ("notes the Wall Street
+sentence around the link, or its URL, each word weighted by how few links share it (IDF over
+the article's links); links far below the best match are dropped. An outlet the claim cites ("notes the Wall Street
 Journal") adds weight to a link into that outlet's site; an outlet cited without a link yields
 nothing (there is no URL to check, and guessing one would be invention).
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from claims.slots import words
@@ -30,6 +33,7 @@ OUTLETS: dict[str, tuple[str, ...]] = {
 _SENTENCE_STOP = re.compile(r"[.!?\n]")
 _URL_WORDS = re.compile(r"[A-Za-z]{3,}")
 OUTLET_BONUS = 2.0
+RELATIVE_CUT = 0.3  # links scoring under this share of the best one are noise, not sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,10 @@ class LinksProvider:
     def __init__(self, article: Article | None) -> None:
         self.article = article
         self._entries = self._index(article) if article is not None else []
+        df = Counter(t for e in self._entries for t in e.terms)
+        n = len(self._entries)
+        # a word every link's sentence shares ("China" in an article about China) tells little
+        self._idf = {t: math.log(1 + n / count) for t, count in df.items()}
 
     @staticmethod
     def _index(article: Article) -> list[_Entry]:
@@ -82,7 +90,7 @@ class LinksProvider:
         names = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", query)}
         scored = []
         for order, entry in enumerate(self._entries):
-            score = float(len(wanted & entry.terms))
+            score = sum(self._idf[t] for t in wanted & entry.terms)
             label = entry.domain.split(".")[-2] if entry.domain.count(".") >= 1 else entry.domain
             if any(entry.domain == s or entry.domain.endswith("." + s) for s in sites) or (
                 label in names
@@ -91,6 +99,9 @@ class LinksProvider:
             if score > 0:
                 scored.append((-score, order, entry))
         scored.sort(key=lambda item: (item[0], item[1]))
+        if scored:
+            best = -scored[0][0]
+            scored = [item for item in scored if -item[0] >= RELATIVE_CUT * best]
         return [
             Candidate(url=e.link.url, title=e.link.text, snippet=e.context[:300],
                       provider=self.name, rank=rank, query=query)
