@@ -93,16 +93,16 @@ MEASURE_MODIFIERS = _set(
     "international global"
 )
 # Verbs right before a number that say what it counts: vehicles delivered are not vehicles produced.
-MEASURE_VERBS = _set(
-    "deliver produc sold sell ship export import rais earn spent spend invest download install lost "
-    "los hir laid borrow paid pai receiv collect"
+_MEASURE_VERBS = (  # stemmed below
+    "delivered produced sold sells shipped exported imported raised earned spent invested "
+    "downloaded installed lost hired laid borrowed paid received collected"
 )
 # A number right after these words names a thing ("Article 68"), it does not count anything.
 IDENTIFIER_WORDS = _set(  # stems
     "articl art section chapter paragraph claus rul no number rout room flight model version pag "
     "item point"
 )
-_MEASURE_HEADS: dict[str, str] = {
+_HEADS: dict[str, str] = {  # stemmed below
     "user": "people", "account": "people", "player": "people", "subscriber": "people",
     "member": "people", "customer": "people", "gamer": "people", "people": "people",
     "download": "downloads", "install": "downloads", "revenue": "money", "sale": "money",
@@ -253,6 +253,10 @@ class Measure:
     def describe(self) -> str:
         shown = sorted(self.modifiers) + ([self.head] if self.head else [])
         return " ".join(shown) or " ".join(sorted(self.words)) or "unstated"
+
+
+MEASURE_VERBS = frozenset(map(stem, _MEASURE_VERBS.split()))
+_MEASURE_HEADS = {stem(word): kind for word, kind in _HEADS.items()}
 
 
 def measure_of(phrase: str) -> Measure:
