@@ -104,8 +104,8 @@ def read_file(path: Path) -> Document:
         raise InputError(f"{path} is a folder, not a file")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise InputError(f"{path} is too large ({size // 1_048_576} MB; the limit is "
-                         f"{MAX_FILE_BYTES // 1_048_576} MB)")
+        raise InputError(f"{path} is too large ({size / 1_048_576:.1f} MB; the limit is "
+                         f"{MAX_FILE_BYTES / 1_048_576:.0f} MB)")
     try:
         data = path.read_bytes()
     except OSError as exc:

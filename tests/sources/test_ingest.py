@@ -121,3 +121,19 @@ def test_markdown_without_text_is_none() -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sources.files
+
+    monkeypatch.setattr(sources.files, "MAX_FILE_BYTES", 1024 * 1024)
+    path = _write(tmp_path / "big.txt", b"word " * 300_000)
+    with pytest.raises(InputError, match=r"big\.txt is too large \(1\.4 MB; the limit is 1 MB\)"):
+        read_article(str(path))
+
+
+def test_a_page_with_an_unknown_date_reads_with_none() -> None:
+    page = b"<html><head><meta property='article:published_time' content='sometime'></head><body><p>" + b"Text about the harbour. " * 20 + b"</p></body></html>"
+    fetched = read_article("https://e.example/p", fetch=lambda url: FetchResult(
+        url=url, status="fetched", reason="ok", body=page, content_type="text/html"))
+    assert fetched.published is None
