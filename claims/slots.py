@@ -221,19 +221,17 @@ def negations(text: str) -> tuple[Negation, ...]:
         rest = cleaned[m.end():]
         starts = [b.end() for b in _CLAUSE_START.finditer(cleaned, 0, m.start())]
         before = cleaned[starts[-1] if starts else 0:m.start()]
+        stop = _CLAUSE_END.search(rest)
+        after = rest[: stop.start()] if stop else rest
         if cue.startswith(("overstat", "exaggerat", "misleading")):
-            stop = _CLAUSE_END.search(rest)
-            scope = before + " " + (rest[: stop.start()] if stop else rest)
+            scope = before + " " + after
         elif cue in _DENIALS:
             scope = re.split(r"[;:()]", rest)[0]
         elif cue in _AFTERWARD or cue.endswith(("n't", "not")):
-            stop = _CLAUSE_END.search(rest)
-            scope = rest[: stop.start()] if stop else rest
+            scope = after
         else:
             scope = before
-        stop = _CLAUSE_END.search(rest)
-        clause = before + " " + (rest[: stop.start()] if stop else rest)
-        out.append(Negation(cue, frozenset(words(scope)), frozenset(words(clause))))
+        out.append(Negation(cue, frozenset(words(scope)), frozenset(words(before + " " + after))))
     return tuple(out)
 
 
