@@ -46,6 +46,7 @@ _DATE_ONLY = re.compile(
 )
 _ITEM = re.compile(r"^\s*(?:[•·▪●◦‣∙*+-]|–|—|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _END = re.compile(r"[.!?:;…\"”’)]\s*$")
 
 
@@ -106,6 +107,9 @@ def blocks(text: str) -> list[Block]:
         para_start = None
 
     pos = 0
+    # Without a single blank line (text from an HTML extractor), every line is a paragraph;
+    # with blank lines, single line breaks are hard wraps inside one.
+    line_mode = _BLANK_LINE.search(text) is None
     for line in text.splitlines(keepends=True):
         start = pos
         pos += len(line)
@@ -113,6 +117,8 @@ def blocks(text: str) -> list[Block]:
         if not stripped:
             flush()
             continue
+        if line_mode:
+            flush()
         lead = len(line) - len(line.lstrip())
         s, e = start + lead, start + len(line.rstrip())
         standalone = _ITEM.match(line) or _MD_HEADING.match(line) or (

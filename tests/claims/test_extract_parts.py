@@ -131,3 +131,16 @@ def test_it_carries_the_subject() -> None:
     texts = [c.text for c in extract_claims(text)]
     assert "The International Space Station circles the Earth about 16 times a day." in texts
     assert "The International Space Station’s first module launched in 1998." in texts
+
+
+def test_lines_are_paragraphs_without_blank_lines() -> None:
+    """Text from an HTML extractor has one paragraph per line; furniture lines still drop out."""
+    text = "Select Page\nTariffs Rise Again\nThe government raised tariffs on steel to 25%.\nShare\n"
+    assert [(b.kind, text[b.start:b.end]) for b in blocks(text)] == [
+        ("furniture", "Select Page"),
+        ("heading", "Tariffs Rise Again"),
+        ("body", "The government raised tariffs on steel to 25%."),
+        ("furniture", "Share"),
+    ]
+    wrapped = "The government raised tariffs\non steel to 25% on Monday.\n\nShare\n"
+    assert [b.kind for b in blocks(wrapped)] == ["body", "furniture"]
