@@ -416,15 +416,16 @@ def _names(
     return names, every, typed
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def passage_words(text: str) -> frozenset[str]:
     """The plain word stems of a passage: enough to tell it is about something else."""
     return frozenset(words(text))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def passage_slots(text: str) -> TextSlots:
-    """Slots of a passage, cached: a batch judges the same passage against many claims."""
+    """Slots of a passage, cached: a batch judges the same passage against many claims. About
+    15 KiB each, so the cache holds at most some 120 MiB in a long-running process."""
     spans = list(find_entity_spans(text))
     sentences = tuple(_sentence(text, s, e, spans) for s, e in sentence_spans(text))
     names, every, typed = _names(text, spans)
@@ -432,7 +433,7 @@ def passage_slots(text: str) -> TextSlots:
     return TextSlots(text, sentences, tokens, every, typed, names)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def claim_slots(text: str) -> TextSlots:
     """Slots of a claim, read as one sentence: its dates and numbers belong to the whole claim, so
     their context is every event word of it. Its words are its own, except a name written other
