@@ -1,8 +1,8 @@
 """Reading a page: main text, metadata, links and JSON-LD out of raw HTML (pure, no network).
 
-trafilatura finds the main text; when it finds nothing (or much less than the page's own
-``articleBody``) a block-level fallback reads the paragraphs left after dropping navigation and
-boilerplate. Metadata comes from the page's own declarations first (Open Graph / ``article:*``
+trafilatura finds the main text; when it finds under 250 characters (its own minimum), a
+block-level fallback reads the page's prose and wins if it found clearly more; a JSON-LD
+``articleBody`` twice as long as what was found wins over both (script-rendered pages). Metadata comes from the page's own declarations first (Open Graph / ``article:*``
 meta, ``<link rel=canonical>``, JSON-LD) and from htmldate (via trafilatura's stack) last.
 Whatever the input (binary, broken, huge, deeply nested), this returns a ``Document`` or
 ``None`` for "nothing to read", never an exception: one bad page must not stop a run.

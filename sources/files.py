@@ -26,11 +26,11 @@ Problems = list[dict[str, str]]
 
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
-_MD_BULLET = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+", re.M)
-_MD_QUOTE = re.compile(r"^\s*>\s?", re.M)
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_FENCE = re.compile(r"^\s*(```|~~~).*$", re.M)
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M)
+_MD_BULLET = re.compile(r"^([ \t]*)(?:[-*+]|\d+[.)])[ \t]+", re.M)
+_MD_QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
+_MD_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_MD_FENCE = re.compile(r"^[ \t]*(```|~~~).*$", re.M)
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<\?xml)", re.I)
 
 

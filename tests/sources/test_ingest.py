@@ -137,3 +137,9 @@ def test_a_page_with_an_unknown_date_reads_with_none() -> None:
     fetched = read_article("https://e.example/p", fetch=lambda url: FetchResult(
         url=url, status="fetched", reason="ok", body=page, content_type="text/html"))
     assert fetched.published is None
+
+
+def test_markdown_keeps_paragraphs_and_snake_case() -> None:
+    doc = markdown_document("# T\n\nThe file_name_here and **bold** stay.\n\n- one\n- two\n\n> quoted\n\nEnd.\n")
+    assert doc is not None
+    assert doc.text == "T\n\nThe file_name_here and bold stay.\n\none\ntwo\n\nquoted\n\nEnd."
