@@ -115,3 +115,40 @@ def test_parse_since() -> None:
     assert parse_since("2026-03-02") == datetime(2026, 3, 2, tzinfo=UTC)
     assert parse_since("2026-03-02T10:00:00+02:00") == datetime(2026, 3, 2, 8, tzinfo=UTC)
     assert parse_since(None) is None
+
+
+def test_reverify_through_the_cli(prefect_harness: None, cli: Cli, tmp_path: Path) -> None:
+    from tests.flows.reverify_site import (
+        ARTICLE,
+        ELBRUS,
+        ELBRUS_NEW,
+        HERITAGE,
+        Site,
+        seed_check,
+    )
+
+    site = Site({"/article.html": ARTICLE, "/sources/elbrus.html": ELBRUS,
+                 "/sources/heritage.html": HERITAGE})
+    db = tmp_path / "w.duckdb"
+    with site.serve() as base:
+        host = base.removeprefix("http://")
+        from claimtrack.settings import Settings
+
+        s = Settings(db=db).with_overrides(
+            fetch={"allow_hosts": (host,), "host_delay": 0.0, "retries": 0},
+            providers={"enabled": ("links",)})
+        seed_check(s, f"{base}/article.html", T0)
+        site.put("/sources/elbrus.html", ELBRUS_NEW)
+        (tmp_path / "claimtrack.toml").write_text(
+            '[fetch]\nhost_delay = 0.0\nretries = 0\n[providers]\nenabled = ["links"]\n',
+            encoding="utf-8")
+        code, out, err = cli("reverify", "--all", "--db", str(db), "--allow-host", host, "--json")
+        assert code == 0, err
+        result = json.loads(out)
+        moved = [c for c in result["claims"] if c["changed"]]
+        assert [(c["from"], c["to"]) for c in moved] == [("supported", "refuted")]
+        assert [e["kind"] for e in result["events"]] == ["changed"]
+        code, out, err = cli("reverify", "--claim", "c_nope", "--db", str(db))
+        assert code == 2 and "unknown claim id c_nope" in err
+    code, out, _ = cli("history", "--db", str(db), "--json")
+    assert [r["kind"] for r in json.loads(out)["history"]].count("changed") == 1
