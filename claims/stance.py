@@ -81,6 +81,17 @@ def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str
     return None
 
 
+def _said_of_same(claim: str, word: str, sentence: frozenset[str]) -> bool:
+    """Whether the thing a claim's magnitude word is said of (the word after it: "massive
+    *fines*") is in the sentence too, with one more of the claim's words."""
+    seq = words(claim)
+    if word not in EVALUATIVE or word not in seq:
+        return False
+    k = seq.index(word)
+    head = seq[k + 1] if k + 1 < len(seq) else None
+    return head is not None and head in sentence and len(set(seq) & sentence) >= 2
+
+
 def _need(words: frozenset[str]) -> int:
     return 1 if len(words) <= 3 else 2
 
@@ -188,6 +199,8 @@ def _sentence_judgement(
     neg_s = denial is not None
     flip = _opposite(c.tokens, s.tokens)
     strong = cov >= 0.45 or (matches and topic >= 0.4)
+    if flip and not strong and _said_of_same(c.text, flip[0], s.tokens) and topic >= MIN_TOPIC:
+        strong = True  # "massive fines" / "the fines were small": the same thing, the other size
     if (neg_c != neg_s or flip) and strong:
         score = min(1.0, 0.5 + 0.4 * topic) * hedge
         if flip:

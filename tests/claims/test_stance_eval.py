@@ -21,7 +21,7 @@ from claims.stance import judge
 DATA = Path(__file__).parent / "data"
 LABELS = ("supports", "refutes", "neutral")
 FLOORS = {
-    "stance_pairs.jsonl": {"accuracy": 0.97, "supports": 0.96, "refutes": 0.96, "neutral": 0.96},
+    "stance_pairs.jsonl": {"accuracy": 0.98, "supports": 0.97, "refutes": 0.97, "neutral": 0.97},
     # first scoring: accuracy 0.969 (63 of 65); one label since corrected (h08-3, a double
     # negation: "not founded by Bezos, the post falsely claims" bears the claim out)
     "stance_heldout.jsonl": {"accuracy": 0.95, "supports": 0.95, "refutes": 0.95, "neutral": 0.95},

@@ -74,6 +74,9 @@ def test_opposites_and_magnitudes() -> None:
     got, why = stance(massive, "On 25 September 2017 regulators fined WeChat.")
     assert got == "neutral" and "not 'massiv'" in why
     assert stance(massive, "In September 2017 regulators slapped massive fines on WeChat.")[0] == "supports"
+    small = "The fines on WeChat were small: the law caps them at 500,000 yuan."
+    got, why = stance("Regulators slapped massive fines on WeChat.", small)
+    assert got == "refutes" and "'small'" in why
 
 
 def test_names_and_subjects() -> None:
