@@ -88,6 +88,7 @@ def test_quotes_speaker_and_words() -> None:
         ("Shop signs are common, and the game has 200 million accounts.",
          ["Shop signs are common.", "The game has 200 million accounts."]),
         ("In effect, the state runs the network.", ["The state runs the network."]),
+        ("NEW YORK (Reuters) - Oil prices rose 2% on Monday.", ["Oil prices rose 2% on Monday."]),
         ("The ability sounds good, but is it worth it?", ["The ability sounds good, but is it worth it?"]),
     ],
 )
