@@ -67,9 +67,6 @@ class Judgement:
     slot_texts: tuple[str, ...] = ()
 
 
-
-
-
 def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str] | None:
     """A word of the claim whose opposite the sentence uses instead ("blocked" / "accessible")."""
     for word in sorted(claim):
@@ -135,8 +132,9 @@ class _Read:
 
 
 def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
-    """A sentence with names of its own must name most of the claim's (all of one or two), and
-    not another number of the claim's numbered names ("Apollo 17" for "Apollo 11")."""
+    """A sentence with names of its own must name most of the claim's (all of one or two), must not
+    open on someone else while leaving out the claim's first name, and must not give another
+    number of the claim's numbered names ("Apollo 17" for "Apollo 11")."""
     mine = dict(c.numbered)
     if any(name in mine and num != mine[name] for name, num in s.numbered) and not (
             c.numbered & s.numbered):
@@ -147,7 +145,6 @@ def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
         return False  # "Banting and Macleod received ..." is not about "Crick and Wilkins"
     found = sum(1 for n in key if has_name(n, s))
     return found >= (len(key) if len(key) <= 2 else math.ceil(len(key) / 2))
-
 
 
 def _read_sentence(
