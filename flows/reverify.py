@@ -181,8 +181,8 @@ def source_events(
 
 
 def record(
-    con: Connection, run_id: str, discovered: stages.Discovered,
-    reads: Mapping[str, stages.SourceRead], known_urls: set[str], now: datetime,
+    con: Connection, run_id: str, reads: Mapping[str, stages.SourceRead],
+    added: Mapping[str, Sequence[Candidate]], now: datetime,
 ) -> None:
     """What the fetch stage learned, in the caller's transaction.
 
@@ -190,9 +190,7 @@ def record(
     the known ones, mostly 304s, only add their fetch attempt (batched) and, when their content
     changed, the new snapshot and passages.
     """
-    new = stages.Discovered({
-        cid: [c for c in cs if c.url not in known_urls] for cid, cs in discovered.by_claim.items()
-    })
+    new = stages.Discovered({cid: list(cs) for cid, cs in added.items()})
     new_urls = set(new.urls())
     stages.record_reads(con, run_id, new, {u: reads[u] for u in new_urls}, now)
     known = [read for url, read in reads.items() if url not in new_urls]
@@ -298,7 +296,7 @@ def _reverify(
     known_urls = {c.url for cs in known.values() for c in cs}
     events = source_events(run_id, now, reads, states, added, known_urls)
     with wh.transaction() as con:
-        record(con, run_id, discovered, reads, known_urls, now)
+        record(con, run_id, reads, added, now)
         tracking.save_events(con, events)
     lap("record")
 

@@ -155,3 +155,11 @@ def test_recheck_claim_adds_editor_evidence(
         assert con.execute(
             "SELECT provider FROM claim_sources cs JOIN sources s ON s.id = cs.source_id "
             "WHERE s.url LIKE '%rail-stats.html'").fetchall() == [("editor",)]
+    # A page another claim already cites is new to this one: linked, and a "new" event for it.
+    clock.advance(hours=1)
+    again = recheck_claim(s, railway, [f"{base}/sources/heritage.html"], clock=clock)
+    assert [(e.kind, e.claim_id) for e in again.events] == [("new", railway)]
+    with wh.connect(read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*) FROM claim_sources cs JOIN sources s ON s.id = cs.source_id "
+            "WHERE s.url LIKE '%heritage.html'").fetchone() == (2,)
