@@ -17,6 +17,7 @@ from claims.dates import find_date_spans
 from claims.entities import find_entity_spans
 from claims.model import DateRef, Entity, Quantity
 from claims.quantities import find_quantity_spans
+from claims.sentences import split_sentences
 
 
 def _set(text: str) -> frozenset[str]:
@@ -125,11 +126,6 @@ _SYNONYMS: dict[str, str] = {
 }
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9•])|\n\s*\n|\n(?=\s*[•\-*]\s)")
-_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Art|No|Nos|Sept|Sep|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec|Inc|Corp|"
-    r"Ltd|Co|vs|etc|e\.g|i\.e|U\.S|U\.K|Gen|Gov|Sen|Rep|Prof|Jr|Sr)|\b[A-Z])\.$"
-)
 
 
 @lru_cache(maxsize=65536)
@@ -169,23 +165,17 @@ def words(text: str) -> list[str]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences of ``text`` as ``(start, end)``, trimmed, abbreviations not taken for ends."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if _ABBREV.search(text[max(start, m.start() - 6):m.start()]):
-            continue
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s] in " \t\r\n•*-":
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+    """Sentences of ``text`` as ``(start, end)``: each line cut by the extraction's splitter (a
+    passage's heading or list item stands alone on its line)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        for s, e in split_sentences(text, pos, pos + len(line)):
+            while s < e and text[s] in "•*-– \t":
+                s += 1
+            if e > s:
+                out.append((s, e))
+        pos += len(line) + 1
     return out
 
 
