@@ -19,6 +19,7 @@ from tests.flows.reverify_site import (
     HERITAGE,
     RAILWAY,
     Site,
+    page,
     seed_check,
 )
 from warehouse import tracking
@@ -163,3 +164,25 @@ def test_recheck_claim_adds_editor_evidence(
         assert con.execute(
             "SELECT count(*) FROM claim_sources cs JOIN sources s ON s.id = cs.source_id "
             "WHERE s.url LIKE '%heritage.html'").fetchone() == (2,)
+
+
+def test_the_same_claim_in_two_articles_is_one_claim_with_two_mentions(
+    settings: Settings, site: Site, base: str
+) -> None:
+    site.put("/other.html", page(
+        "Europe's peaks",
+        "Climbers keep coming back to the Caucasus every summer.",
+        'Mount Elbrus is the highest mountain in Europe, at 5,642 metres, according to '
+        '<a href="/sources/elbrus.html">the alpine survey</a>.',
+    ))
+    s = local(settings, base)
+    wh = Warehouse(s.db)
+    seed_check(s, f"{base}/article.html", T0)
+    seed_check(s, f"{base}/other.html", T0.replace(hour=10))
+    with wh.connect(read_only=True) as con:
+        rows = con.execute("SELECT text, articles FROM claim_status WHERE text LIKE 'Mount Elbrus%'"
+                           ).fetchall()
+    assert [n for _, n in rows] == [2]
+    elbrus = next(cid for cid, n in by_text(wh).items() if n == "elbrus")
+    assert [t.kind for t in tracking.timeline(wh, elbrus)][:2] == ["mention", "verdict"]
+    assert [t.kind for t in tracking.timeline(wh, elbrus)].count("mention") == 2
