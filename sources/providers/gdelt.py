@@ -19,10 +19,13 @@ from sources.providers.base import ClientFactory, as_list, as_str, get_json
 _SHORT = re.compile(r"\b\w{1,2}\b")  # GDELT rejects keywords shorter than three characters
 
 
+MAX_KEYWORDS = 6  # the API ANDs keywords: more than a few rarely match any article
+
+
 def gdelt_query(query: str) -> str:
-    """Drop the words GDELT refuses; keep the rest as plain keywords (AND-ed by the API)."""
+    """Drop the words GDELT refuses; keep the first few as plain keywords (AND-ed by the API)."""
     kept = _SHORT.sub(" ", query.replace('"', " "))
-    return " ".join(kept.split())
+    return " ".join(kept.split()[:MAX_KEYWORDS])
 
 
 def seen_date(value: str) -> str | None:

@@ -1,6 +1,7 @@
 """Wikipedia through the MediaWiki Action API: full-text search, then each hit's plain text.
 
-``action=query&list=search`` ranks pages; ``prop=extracts&explaintext=1`` (TextExtracts) gives
+``action=query&list=search`` ranks pages (all words must match, so a long query that finds
+nothing is retried with its first three words); ``prop=extracts&explaintext=1`` (TextExtracts) gives
 the text and ``prop=info&inprop=url`` the page URL in one more call per page. The text rides on
 the candidate, so the page is neither fetched nor scraped again. Texts are cached per page id:
 the same page comes back for many queries of one check.
@@ -17,6 +18,7 @@ from sources.providers.base import ClientFactory, as_list, as_str, get_json
 
 _TAGS = re.compile(r"<[^>]+>")
 MAX_TEXTS = 3  # page texts per query: each is one more request to a volunteer-run service
+RETRY_WORDS = 3  # a query that found nothing is asked again with its first words only
 
 
 def _plain(snippet: str) -> str:
@@ -31,14 +33,21 @@ class WikipediaProvider:
         self._client = client
         self._pages: dict[int, tuple[str, str | None]] = {}  # page id -> (url, text)
 
+    def _hits(self, client: Any, query: str, limit: int) -> list[Any]:
+        data = get_json(client, self.name, self.api_url, {
+            "action": "query", "list": "search", "srsearch": query,
+            "srlimit": max(1, min(limit, 50)), "srprop": "snippet", "format": "json",
+            "formatversion": "2",
+        })
+        return as_list((data.get("query") or {}).get("search")) if isinstance(data, dict) else []
+
     def search(self, query: str, limit: int) -> list[Candidate]:
         with self._client() as client:
-            data = get_json(client, self.name, self.api_url, {
-                "action": "query", "list": "search", "srsearch": query,
-                "srlimit": max(1, min(limit, 50)), "srprop": "snippet", "format": "json",
-                "formatversion": "2",
-            })
-            hits = as_list((data.get("query") or {}).get("search")) if isinstance(data, dict) else []
+            hits = self._hits(client, query, limit)
+            words = query.split()
+            if not hits and len(words) > RETRY_WORDS:
+                # every word must match: a long keyword query often finds nothing at all
+                hits = self._hits(client, " ".join(words[:RETRY_WORDS]), limit)
             out = []
             for rank, hit in enumerate(hits[:limit], start=1):
                 if not isinstance(hit, dict) or not isinstance(hit.get("pageid"), int):

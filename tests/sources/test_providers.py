@@ -47,6 +47,9 @@ def test_wikipedia_search_then_page_text(server: tuple[str, Requests]) -> None:
     provider.search("tidal power", 1)
     assert len(requests) == before + 1, "page texts are cached per page id"
     assert provider.search("nothing here", 3) == []
+    retried = provider.search("tidal power plant nothing matches all of this", 3)
+    assert [c.title for c in retried][:1] == ["Tidal power"]
+    assert any(p.get("srsearch") == "tidal power plant" for _, p in requests)
 
 
 def test_gdelt_artlist(server: tuple[str, Requests]) -> None:
@@ -71,6 +74,7 @@ def test_gdelt_requests_are_spaced(server: tuple[str, Requests]) -> None:
 def test_gdelt_query_drops_words_it_refuses() -> None:
     assert gdelt_query('"Honor of Kings" 200 million') == "Honor Kings 200 million"
     assert gdelt_query("a to") == ""
+    assert gdelt_query("one two three four five six seven eight") == "one two three four five six"
 
 
 def test_gdelt_plain_text_complaint_is_a_provider_error(server: tuple[str, Requests]) -> None:
