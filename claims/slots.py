@@ -164,6 +164,17 @@ def words(text: str) -> list[str]:
     return [w for w in map(_content, _WORD.findall(text)) if w]
 
 
+def surface(text: str, stems: frozenset[str]) -> list[str]:
+    """The words of ``text`` as written whose stems are in ``stems``, once each, in order: what a
+    reason shows a person ("blocked", not "block")."""
+    seen: dict[str, str] = {}
+    for token in _WORD.findall(text):
+        st = _content(token)
+        if st in stems and st not in seen:
+            seen[st] = token
+    return list(seen.values())
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of ``text`` as ``(start, end)``: each line cut by the extraction's splitter (a
     passage's heading or list item stands alone on its line)."""

@@ -36,6 +36,7 @@ from claims.slots import (
     TextSlots,
     passage_slots,
     passage_words,
+    surface,
     words,
 )
 
@@ -248,7 +249,7 @@ def _sentence_judgement(
         return "neutral", 0.25, f"says much of it but not '{sorted(unbacked)[0]}'"
     if cov >= WORDS_SUPPORT and (not predicate or len(told) / len(predicate) >= 0.5):
         score = min(1.0, 0.4 + 0.5 * cov) * hedge
-        shared = ", ".join(sorted(c.tokens & s.tokens)[:6])
+        shared = ", ".join(surface(c.text, c.tokens & s.tokens)[:6])
         return "supports", score, (
             f"says the same: {len(c.tokens & s.tokens)} of {len(c.tokens)} key words ({shared})"
             + hedged
