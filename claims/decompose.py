@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from claims.entities import find_entity_spans
+
 _LEADS = re.compile(
     r"^(?:here['’]s an example|for example|for instance|in effect|to make matters worse|"
     r"in addition|additionally|moreover|furthermore|meanwhile|however|also|indeed|in fact|"
@@ -27,7 +29,11 @@ _SUBJECT_START = re.compile(
     r"^(?:the|a|an|its|their|his|her|this|that|these|those|some|many|most|all|other|[A-Z0-9“\"]|"
     r"it|they|he|she|we)\b|^[A-Z“\"]",
 )
-_PRONOUN_START = re.compile(r"^(?:it|they|he|she)\b\s*", re.IGNORECASE)
+_PRONOUN_AFTER = re.compile(
+    r"^((?:(?:within|after|before|in|on|by|since|later|then|last|this|next)\b[^,]{0,30}?\s+)?)"
+    r"(?:it|they|he|she)\b\s*",
+    re.IGNORECASE,
+)
 _COORD = re.compile(r",\s+(?:and|but|while|whereas)\s+|\s+[–—-]\s+but\s+|;\s+")
 _BOTH_OF_WHICH = re.compile(
     r"(?P<a>[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*)*)\s+(?:or|and)\s+(?P<b>[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*)*),"
@@ -85,9 +91,20 @@ def _subject(clause: str) -> str | None:
     return subj
 
 
+_ADVERBIAL = re.compile(
+    r"^(?:within|after|before|in|on|by|since|later|then|meanwhile|last|this|next)\b[^,]{0,30}?\s+(?=[A-Z])"
+)
+
+
 def _is_clause(part: str) -> bool:
     words = part.split()
-    if len(words) < 3 or not _SUBJECT_START.match(part):
+    if len(words) < 3:
+        return False
+    lead = _ADVERBIAL.match(part)  # "within days Tencent limited ...": a clause after a time phrase
+    if lead:
+        part = part[lead.end():]
+        words = part.split()
+    if not _SUBJECT_START.match(part):
         return False
     m = _AUX_RE.search(" ".join(words[:12]))
     return bool(m and m.start() > 0)
@@ -143,8 +160,12 @@ def decompose(sentence: str) -> list[str]:
     if len(pieces) > 1 and all(_is_clause(p) for p in pieces[1:]) and _AUX_RE.search(pieces[0]):
         subject = _subject(pieces[0])
         for piece in pieces:
-            if subject and _PRONOUN_START.match(piece):
-                piece = _PRONOUN_START.sub(subject + " ", piece, count=1)
+            m = _PRONOUN_AFTER.match(piece)
+            if subject and m:
+                carried = subject
+                if m.group(1) and not any(st == 0 for st, _, _ in find_entity_spans(subject)):
+                    carried = subject[:1].lower() + subject[1:]  # "In June prices fell", not "Prices"
+                piece = m.group(1) + carried + " " + piece[m.end():]
             clauses.append(piece)
     else:
         clauses = [text]

@@ -89,6 +89,9 @@ def test_quotes_speaker_and_words() -> None:
          ["Shop signs are common.", "The game has 200 million accounts."]),
         ("In effect, the state runs the network.", ["The state runs the network."]),
         ("NEW YORK (Reuters) - Oil prices rose 2% on Monday.", ["Oil prices rose 2% on Monday."]),
+        ("In July the People's Daily accused the game of harm, and within days Tencent limited play.",
+         ["In July the People's Daily accused the game of harm.", "Within days Tencent limited play."]),
+        ("Prices rose in May, and in June they fell.", ["Prices rose in May.", "In June prices fell."]),
         ("The ability sounds good, but is it worth it?", ["The ability sounds good, but is it worth it?"]),
     ],
 )
