@@ -248,9 +248,11 @@ class Measure:
     modifiers: frozenset[str]
     head: str | None
     words: frozenset[str] = frozenset()
+    verbs: tuple[str, ...] = ()  # the counting verbs as written ("delivered")
 
     def describe(self) -> str:
-        shown = sorted(self.modifiers) + ([self.head] if self.head else [])
+        shown = [*self.verbs, *sorted(m for m in self.modifiers if m not in MEASURE_VERBS)]
+        shown += [self.head] if self.head else []
         return " ".join(shown) or " ".join(sorted(self.words)) or "unstated"
 
 
@@ -343,11 +345,11 @@ def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
     after = measure_of(text[end:end + 40].split(".")[0])
     near = _WORD.findall(re.split(r"[;:(),.]", text[max(0, start - 40):start])[-1])[-3:]
     before = measure_of(" ".join(near))
-    verbs = {w for w in map(stem, near) if w in MEASURE_VERBS}
+    said = tuple(w.lower() for w in near if stem(w) in MEASURE_VERBS)
     own_words = frozenset(words(q.measure or ""))
-    mods = (own.modifiers or after.modifiers or before.modifiers) | verbs
+    mods = (own.modifiers or after.modifiers or before.modifiers) | set(map(stem, said))
     head = own.head if own_words else (after.head or before.head)
-    return Measure(frozenset(mods), head, own_words)
+    return Measure(frozenset(mods), head, own_words, said)
 
 
 _SCORE = re.compile(r"\d+\s?[-–]\s?\d+\b|-\d")  # "4-2": a score or a range, not a count

@@ -227,9 +227,15 @@ def _sentence_judgement(
         if other and other[0].found is not None and other[0].found.measure is not None:
             a, found = other[0], other[0].found
             assert a.claim.measure is not None and found.measure is not None
+            # the texts name the measures ("55 million daily active users"), unless they say the
+            # same words and the difference lies around them ("produced" / "delivered")
+            named = {q.measure.lower() for q in (found.quantity, a.claim.quantity)
+                     if q is not None and q.measure}
+            plain = len(named) == 2
+            mine = "" if plain else f" ({found.measure.describe()})"
+            theirs = "" if plain else f" ({a.claim.measure.describe()})"
             return "neutral", 0.3, (
-                f"'{found.text}' is a different measure ({found.measure.describe()}) from "
-                f"'{a.claim.text}' ({a.claim.measure.describe()})"
+                f"'{found.text}'{mine} is a different measure from '{a.claim.text}'{theirs}"
             )
         weak = [a for a in qs if a.relation == "consistent" and a.found is not None]
         if weak and weak[0].found is not None:
