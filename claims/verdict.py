@@ -79,7 +79,7 @@ def _noisy_or(weights: Sequence[float]) -> float:
 def _label(i: int, labels: Sequence[str] | None, tiers: Sequence[str | None]) -> str:
     name = labels[i] if labels and i < len(labels) and labels[i] else f"passage {i + 1}"
     tier = tiers[i] if i < len(tiers) else None
-    return f"{name} ({tier})" if tier else name
+    return f"{name} ({tier})" if tier and tier != "unknown" else name
 
 
 def decide(
