@@ -74,6 +74,11 @@ def _detail(response: httpx.Response) -> str:
     return f": {message}" if isinstance(message, str) and message else ""
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """API JSON as read defensively: a field of the wrong type is treated as absent."""
+    return value if isinstance(value, dict) else {}
+
+
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from sources.model import Candidate
-from sources.providers.base import ClientFactory, as_list, as_str, get_json
+from sources.providers.base import ClientFactory, as_dict, as_list, as_str, get_json
 
 _TAGS = re.compile(r"<[^>]+>")
 MAX_TEXTS = 3  # page texts per query: each is one more request to a volunteer-run service
@@ -39,7 +39,7 @@ class WikipediaProvider:
             "srlimit": max(1, min(limit, 50)), "srprop": "snippet", "format": "json",
             "formatversion": "2",
         })
-        return as_list((data.get("query") or {}).get("search")) if isinstance(data, dict) else []
+        return as_list(as_dict(as_dict(data).get("query")).get("search"))
 
     def search(self, query: str, limit: int) -> list[Candidate]:
         with self._client() as client:
@@ -69,7 +69,7 @@ class WikipediaProvider:
                 "exsectionformat": "plain", "pageids": str(page_id), "format": "json",
                 "formatversion": "2",
             })
-            pages = as_list((data.get("query") or {}).get("pages")) if isinstance(data, dict) else []
+            pages = as_list(as_dict(as_dict(data).get("query")).get("pages"))
             page = pages[0] if pages and isinstance(pages[0], dict) else {}
             url = as_str(page.get("canonicalurl")) or as_str(page.get("fullurl"))
             text = as_str(page.get("extract")) or None

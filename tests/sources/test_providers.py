@@ -127,6 +127,16 @@ def test_failures_become_provider_errors(server: tuple[str, Requests], trigger: 
         SearxngProvider(server[0], TIGHT if trigger == "slowpoke" else FAST).search(trigger, 3)
 
 
+def test_json_of_the_wrong_shape_reads_as_no_results(server: tuple[str, Requests]) -> None:
+    base = server[0]
+    providers = [WikipediaProvider(f"{base}/w/api.php", FAST),
+                 GdeltProvider(f"{base}/api/v2/doc/doc", FAST, min_interval=0),
+                 SearxngProvider(base, FAST),
+                 FactCheckProvider(f"{base}/v1alpha1/claims:search", GOOD_KEY, FAST)]
+    for provider in providers:
+        assert provider.search("weird", 3) == [], provider.name
+
+
 def test_unreachable_server_is_a_provider_error() -> None:
     with pytest.raises(ProviderError, match="wikipedia: request failed"):
         WikipediaProvider("http://127.0.0.1:9/w/api.php", FAST).search("x", 3)
