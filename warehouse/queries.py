@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import claims
 from claims.model import Claim
 from sources.model import Document, Passage
 from warehouse.db import Connection
+
+# "x IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))" with ``ids(values)`` as the parameter: the list travels as one JSON text.
+# DuckDB binds a Python list value by value (about 2 s for 5,000 ids); the JSON takes ~20 ms.
+IN_IDS = "(SELECT unnest(from_json(?, '[\"VARCHAR\"]')))"
+
+
+def ids(values: Iterable[str]) -> str:
+    return json.dumps(list(values))
 
 
 def current_statuses(con: Connection, claim_ids: Sequence[str]) -> dict[str, str]:
@@ -82,15 +90,15 @@ def last_snapshots(con: Connection, source_ids: Sequence[str]) -> dict[str, Snap
         return {}
     rows = con.execute(
         "SELECT source_id, hash, path, url, canonical_url, title, CAST(published AS VARCHAR), "
-        "author, text FROM snapshots WHERE list_contains(?, source_id) "
+        "author, text FROM snapshots WHERE source_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]'))) "
         "QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY fetched_at DESC, hash) = 1",
-        [list(dict.fromkeys(source_ids))],
+        [ids(dict.fromkeys(source_ids))],
     ).fetchall()
     passages: dict[str, list[Passage]] = {}
     for digest, i, t, s, e in con.execute(
         'SELECT snapshot_hash, idx, text, start, "end" FROM passages '
-        "WHERE list_contains(?, snapshot_hash) ORDER BY snapshot_hash, idx",
-        [[row[1] for row in rows]],
+        "WHERE snapshot_hash IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]'))) ORDER BY snapshot_hash, idx",
+        [ids(row[1] for row in rows)],
     ).fetchall():
         passages.setdefault(digest, []).append(Passage(index=i, text=t, start=s, end=e))
     out: dict[str, Snapshot] = {}
