@@ -20,6 +20,7 @@ from claimtrack.settings import ReverifySettings
 from sources.model import Candidate, FetchResult
 from warehouse.db import Connection, Warehouse
 from warehouse.ids import stable_id
+from warehouse.queries import ids
 
 EventKind = Literal["changed", "gone", "new", "back"]
 HistoryKind = Literal["status", "changed", "gone", "new", "back"]
@@ -123,9 +124,8 @@ def due_claims(
             ") SELECT c.id, l.status, l.checked_at, d.claim_id IS NOT NULL "
             "FROM claims c LEFT JOIN last l ON l.claim_id = c.id "
             "LEFT JOIN current_decisions d ON d.claim_id = c.id "
-            "WHERE ? IS NULL OR list_contains(?, c.id)",
-            [exclude_run or _NO_RUN, None if claim_ids is None else 1,
-             list(claim_ids or [])],
+            "WHERE ? IS NULL OR c.id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+            [exclude_run or _NO_RUN, None if claim_ids is None else 1, ids(claim_ids or [])],
         ).fetchall()
     out = []
     for claim_id, status, checked_at, decided in rows:
@@ -178,8 +178,8 @@ def load_claims(wh: Warehouse, claim_ids: Sequence[str]) -> list[tuple[Claim, st
             "FROM claims c LEFT JOIN ("
             "  SELECT * FROM claim_mentions QUALIFY row_number() OVER "
             "  (PARTITION BY claim_id ORDER BY article_id, start) = 1"
-            ") m ON m.claim_id = c.id WHERE list_contains(?, c.id)",
-            [list(claim_ids)],
+            ") m ON m.claim_id = c.id WHERE c.id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+            [ids(claim_ids)],
         ).fetchall()
     found = {str(r[0]): (_claim_from_row(r[:11]), str(r[11])) for r in rows}
     return [found[cid] for cid in claim_ids if cid in found]
@@ -196,9 +196,9 @@ def known_sources(
         rows = con.execute(
             "SELECT cs.claim_id, s.url, coalesce(s.title, ''), cs.provider, coalesce(cs.rank, 0), "
             "coalesce(cs.query, '') FROM claim_sources cs JOIN sources s ON s.id = cs.source_id "
-            "WHERE list_contains(?, cs.claim_id) AND coalesce(cs.first_run, '') <> ? "
+            "WHERE cs.claim_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]'))) AND coalesce(cs.first_run, '') <> ? "
             "ORDER BY cs.claim_id, cs.rank NULLS LAST, s.url",
-            [list(claim_ids), exclude_run or _NO_RUN],
+            [ids(claim_ids), exclude_run or _NO_RUN],
         ).fetchall()
     for claim_id, url, title, provider, rank, query in rows:
         out[claim_id].append(
@@ -216,9 +216,9 @@ def prior_validators(
     with wh.connect(read_only=True) as con:
         rows = con.execute(
             "SELECT url, arg_max(etag, attempted_at), arg_max(last_modified, attempted_at) "
-            "FROM fetches WHERE status = 'fetched' AND run_id <> ? AND list_contains(?, url) "
+            "FROM fetches WHERE status = 'fetched' AND run_id <> ? AND url IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]'))) "
             "AND (etag IS NOT NULL OR last_modified IS NOT NULL) GROUP BY url",
-            [exclude_run or _NO_RUN, list(urls)],
+            [exclude_run or _NO_RUN, ids(urls)],
         ).fetchall()
     return {url: (etag, lm) for url, etag, lm in rows}
 
@@ -233,15 +233,15 @@ def source_states(
     with wh.connect(read_only=True) as con:
         snaps = dict(con.execute(
             "SELECT source_id, arg_max(snapshot_hash, attempted_at) FROM fetches "
-            "WHERE snapshot_hash IS NOT NULL AND run_id <> ? AND list_contains(?, source_id) "
+            "WHERE snapshot_hash IS NOT NULL AND run_id <> ? AND source_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]'))) "
             "GROUP BY source_id",
-            [run, list(source_ids)],
+            [run, ids(source_ids)],
         ).fetchall())
         gone = dict(con.execute(
             "SELECT source_id, arg_max(kind, happened_at) = 'gone' FROM source_events "
-            "WHERE kind IN ('gone', 'back') AND run_id <> ? AND list_contains(?, source_id) "
+            "WHERE kind IN ('gone', 'back') AND run_id <> ? AND source_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]'))) "
             "GROUP BY source_id",
-            [run, list(source_ids)],
+            [run, ids(source_ids)],
         ).fetchall())
     return {
         sid: SourceState(sid, snaps.get(sid), bool(gone.get(sid, False))) for sid in source_ids
