@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from claims.checkworthiness import checkworthiness, structure_shift
+from claims.checkworthiness import checkworthiness
 from claims.clean import Block, blocks, body_blocks
+from claims.cwfeatures import signals
 from claims.dates import find_dates
 from claims.decompose import decompose, strip_lead
 from claims.entities import find_entities, find_entity_spans
@@ -22,19 +23,22 @@ from claims.identity import claim_id
 from claims.kinds import claim_kind
 from claims.model import CHECKWORTHY_CUT, Claim, Entity, Quote
 from claims.quantities import find_quantities
-from claims.quotes import find_quote
+from claims.quotes import Attribution, find_quote
 from claims.sentences import split_sentences
 
 MAX_SENTENCE = 2000  # longer "sentences" are tables or run-on junk: checked as text, not claimed
 _ITEM_MARK = re.compile(r"\s*(?:[•·▪●◦‣∙*+-]|–|—|\d{1,2}[.)])\s+")  # used with .match: anchored
 QUOTE_BONUS = 0.25  # an attributed quote is itself checkable: did they say it?
+_UNLIKE = re.compile(r"^unlike [^,]+,\s*", re.IGNORECASE)
 
 
 def _as_date(published: date | datetime | str | None) -> date | None:
-    if published is None or isinstance(published, date) and not isinstance(published, datetime):
-        return published  # type: ignore[return-value]
+    if published is None:
+        return None
     if isinstance(published, datetime):
         return published.date()
+    if isinstance(published, date):
+        return published
     try:
         return date.fromisoformat(str(published).strip()[:10])
     except ValueError:
@@ -136,6 +140,70 @@ def _with_items(lead: str, items: list[str]) -> str:
     return f"{head} {body}."
 
 
+Candidate = tuple[int, int, str, str, Quote | None]  # start, end, sentence, claim text, quote
+TAINTING = frozenset({"question", "imperative", "exhortation"})
+
+
+class _Reader:
+    """What extraction remembers while reading an article: who spoke last, the people named so
+    far (surname -> full name, for "Armstrong" and "he"), and the named thing being described."""
+
+    def __init__(self) -> None:
+        self.last_person: str | None = None
+        self.people: dict[str, str] = {}
+        self.topic: str | None = None
+
+    def read(self, sentence: str) -> None:
+        spans = find_entity_spans(sentence)
+        mentions: list[tuple[int, str]] = []
+        for pos, _, ent in spans:
+            if ent.type == "person":
+                mentions.append((pos, ent.canonical))
+                self.people[ent.canonical.split()[-1]] = ent.canonical
+        mentions.extend((m.start(), self.people[m.group(0)]) for m in _WORD.finditer(sentence)
+                        if m.group(0) in self.people)
+        if mentions:
+            self.last_person = max(mentions)[1]
+        self.topic = _topic(sentence, spans) or self.topic
+
+
+def _quote_candidates(s: int, e: int, sentence: str, attribution: Attribution,
+                      reader: _Reader) -> list[Candidate]:
+    """The quotation as its own claim ("X says “...”"), plus a "who ..." clause about the speaker."""
+    speaker = attribution.quote.speaker
+    if speaker in reader.people:
+        attribution = replace(attribution, quote=Quote(reader.people[speaker], attribution.quote.words))
+        reader.last_person = reader.people[speaker]
+    quote = attribution.quote
+    who = quote.speaker or attribution.who if attribution.who.lower() in {"he", "she", "they"} else attribution.who
+    words = quote.words.rstrip(".,;: ")
+    out: list[Candidate] = [(s, e, sentence, f"{who[:1].upper() + who[1:]} {attribution.verb} “{words}”.", quote)]
+    rest = (sentence[: attribution.start] + sentence[attribution.end:]).strip(" ,.")
+    rest = _UNLIKE.sub("", rest)
+    if rest.lower().startswith("who ") and quote.speaker:
+        out.append((s, e, sentence, decompose(f"{quote.speaker} {rest[4:]}")[0], None))
+    return out
+
+
+def _candidates(text: str) -> list[Candidate]:
+    """Every atomic claim the article's sentences give, before scoring."""
+    out: list[Candidate] = []
+    reader = _Reader()
+    for s, e, items in _sentences(text):
+        sentence = text[s:e]
+        if len(sentence) > MAX_SENTENCE:
+            continue
+        attribution = find_quote(sentence, reader.last_person)
+        reader.read(sentence)
+        if attribution is not None:
+            out.extend(_quote_candidates(s, e, sentence, attribution, reader))
+        elif items:
+            out.append((s, e, sentence, _with_items(sentence, items), None))
+        else:
+            out.extend((s, e, sentence, _resolve_it(part, reader.topic), None) for part in decompose(sentence))
+    return [(s, e, sentence, tidy(t), q) for s, e, sentence, t, q in out]
+
+
 def extract_claims(
     text: str,
     *,
@@ -144,65 +212,20 @@ def extract_claims(
 ) -> list[Claim]:
     """The claims of an article, in reading order.
 
-    ``published`` (a date or ISO string) resolves day-months without a year. Only check-worthy
-    claims (``checkworthiness >= 0.5``) are returned unless ``keep_all``, which keeps the rest
-    (questions, opinions, exhortations) with their low scores for the record.
+    ``published`` (a date or ISO string) resolves day-months without a year; without it the
+    article's own dateline is used. Only check-worthy claims (``checkworthiness >= 0.5``) are
+    returned unless ``keep_all``, which keeps the rest (questions, opinions, exhortations) with
+    their low scores for the record.
     """
     if not isinstance(text, str) or not text.strip() or _looks_binary(text):
         return []
     pub = _as_date(published) or dateline(text)
-    candidates: list[tuple[int, int, str, str, Quote | None]] = []  # start, end, sentence, text, quote
-    last_person: str | None = None
-    people: dict[str, str] = {}  # surname -> full name, to resolve "Armstrong" and "he"
-    topic: str | None = None
-    for s, e, items in _sentences(text):
-        sentence = text[s:e]
-        if len(sentence) > MAX_SENTENCE:
-            continue
-        attribution = find_quote(sentence, last_person)
-        spans = find_entity_spans(sentence)
-        mentions: list[tuple[int, str]] = []
-        for pos, _, ent in spans:
-            if ent.type == "person":
-                mentions.append((pos, ent.canonical))
-                people[ent.canonical.split()[-1]] = ent.canonical
-        for m in _WORD.finditer(sentence):
-            if m.group(0) in people:
-                mentions.append((m.start(), people[m.group(0)]))
-        if mentions:
-            last_person = max(mentions)[1]
-        topic = _topic(sentence, spans) or topic
-        if attribution is not None:
-            speaker = attribution.quote.speaker
-            if speaker in people:
-                attribution = replace(attribution, quote=Quote(people[speaker], attribution.quote.words))
-                last_person = people[speaker]
-            who = attribution.who if attribution.who.lower() not in {"he", "she", "they"} else (
-                attribution.quote.speaker or attribution.who)
-            words = attribution.quote.words.rstrip(".,;: ")
-            quoted = f"{who[:1].upper() + who[1:]} {attribution.verb} “{words}”."
-            candidates.append((s, e, sentence, quoted, attribution.quote))
-            rest = (sentence[: attribution.start] + sentence[attribution.end:]).strip(" ,.")
-            rest = re.sub(r"^(?:unlike [^,]+,\s*)", "", rest, flags=re.IGNORECASE)
-            if rest.lower().startswith("who ") and attribution.quote.speaker:
-                candidates.append((s, e, sentence, decompose(f"{attribution.quote.speaker} {rest[4:]}")[0], None))
-            continue
-        if items:
-            candidates.append((s, e, sentence, _with_items(sentence, items), None))
-            continue
-        for part in decompose(sentence):
-            candidates.append((s, e, sentence, _resolve_it(part, topic), None))
-    if not candidates:
-        return []
-    candidates = [(s, e, sentence, tidy(t), q) for s, e, sentence, t, q in candidates]
+    candidates = _candidates(text)
     scores = checkworthiness([c[3] for c in candidates])
     claims: list[Claim] = []
     seen: set[str] = set()
-    sentence_shift: dict[int, float] = {}
     for (s, e, sentence, claim_text, quote), score in zip(candidates, scores, strict=True):
-        if s not in sentence_shift:
-            sentence_shift[s] = structure_shift(sentence)
-        if sentence_shift[s] <= -2.0:
+        if TAINTING & signals(sentence):
             score = min(score, 0.2)  # a question or exhortation taints every part of it
         if quote is not None and quote.speaker:
             score = min(1.0, score + QUOTE_BONUS)
