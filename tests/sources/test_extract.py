@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sources.extract import extract_document, iso_date
 
@@ -130,3 +132,15 @@ def test_relative_links_resolve_against_base_or_the_canonical_url_of_a_saved_pag
     based = extract_document(page.format(base='<base href="https://cdn.example/x/y/">'),
                              url="https://news.example/a/story")
     assert based is not None and based.links[0].url == "https://cdn.example/x/reports/2024"
+
+
+_PIECES = [*"<>/=\"' \n&;#!-?ab", "<p>", "</p>", "<div>", "<html>", "</script>", "<a href=",
+           '<script type="application/ld+json">', "<meta ", "{", "}"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.binary(max_size=400),
+                 st.lists(st.sampled_from(_PIECES), max_size=120).map("".join)))
+def test_any_input_gives_a_document_or_none(body: bytes | str) -> None:
+    doc = extract_document(body, url="https://e.example/x")
+    assert doc is None or doc.text.strip()
