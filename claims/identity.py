@@ -30,8 +30,11 @@ STOPWORDS = _words(
     "they them his her he she we our you your i my me us which who whom whose what when where why "
     "how there here also just about into over under up out some any all both each more most such "
     "own same can could should would will shall may might must according says said say saying "
-    "told adds added notes noted reported reports according currently now massively already "
-    "really one while"
+    "told adds added notes noted reported reports according currently now already one while"
+)
+# Intensifiers and hype change how a claim sounds, not what it says.
+INTENSIFIERS = _words(
+    "really very highly hugely massively extremely enormously wildly incredibly truly"
 )
 NEGATIONS = _words("not no never none nor without n't cannot neither")
 SYNONYMS: dict[str, str] = {
@@ -94,7 +97,7 @@ def _tokens(text: str) -> list[str]:
             tokens.append(tok.rstrip(".-"))
         elif tok in NEGATIONS:
             tokens.append("not")
-        elif tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
+        elif tok not in STOPWORDS and tok not in INTENSIFIERS and (len(tok) > 1 or tok.isdigit()):
             tokens.append(_stem(tok))
     return tokens
 
