@@ -251,9 +251,13 @@ def _sentence_judgement(
         return "neutral", 0.2, f"about the claim but gives nothing for {missing}"
 
     told = predicate & s.tokens
-    if cov >= WORDS_SUPPORT and unbacked and (not predicate or len(told) / len(predicate) >= 0.5):
+    # a claim of three words or fewer is said only by a sentence with all it says of its names
+    short = len(c.tokens) <= 3
+    enough = cov >= WORDS_SUPPORT and (
+        not predicate or len(told) / len(predicate) >= (1.0 if short else 0.5))
+    if enough and unbacked:
         return "neutral", 0.25, f"says much of it but not '{sorted(unbacked)[0]}'"
-    if cov >= WORDS_SUPPORT and (not predicate or len(told) / len(predicate) >= 0.5):
+    if enough:
         score = min(1.0, 0.4 + 0.5 * cov) * hedge
         shared = ", ".join(surface(c.text, c.tokens & s.tokens)[:6])
         return "supports", score, (
