@@ -128,14 +128,14 @@ def check(
 ) -> None:
     """Check articles end to end: claims, sources, evidence, verdicts, report."""
     from desk.output import claims_table, console, counts, print_json, sources_table
-    from flows.check import check_article
-    from flows.outcome import outcome_json
     from flows.stages import ingest
 
     settings = settings_for(ctx, db, allow_host, provider)
-    # Read every article before the flow starts: bad input fails in a second, not after
-    # Prefect's start-up.
+    # Read every article before Prefect is even imported: bad input fails in a second.
     read = [ingest(arg, settings, published) for arg in articles]
+    from flows.check import check_article
+    from flows.outcome import outcome_json
+
     if as_json:
         outcome = check_article(list(read), settings, published=published, providers=provider)
         print_json(outcome_json(outcome))
