@@ -53,8 +53,7 @@ COMMON = _words(
     "who why how there here he she they we i you our their his her my your some many most other "
     "others all each every both no not yes as after before since during until unlike like so "
     "such then than also however meanwhile still yet even just only about according to from by "
-    "with without into over under between among cooperation shop shops content foreign "
-    "unfavorable unfavourable terrorism pornography experience everyone bad editor editor's note "
+    "with without into over under between among everyone editor editor's note "
     "one two three select page share read more related comments about author"
 )
 MONTHS_DAYS = _words(
