@@ -53,7 +53,7 @@ SIGNALS: tuple[tuple[str, re.Pattern[str], float, bool], ...] = (
     ("judgement", re.compile(r"\b(?:worth|should|ought|shame|disgrace|terrible|wonderful|great|amazing|"
                 r"draconian|outrageous|clearest|obvious(?:ly)?|thoroughly|meekly|famous|notorious|"
                 r"hard to miss|remarkabl[ey]|striking(?:ly)?|surprising(?:ly)?|unfortunate(?:ly)?|"
-                r"sadly|arguably|inevitabl[ey]|ironic(?:ally)?|is broad|looks worse|seems)\b"), -0.8, True),
+                r"sadly|arguably|inevitabl[ey]|ironic(?:ally)?|seems)\b"), -0.8, True),
 )
 
 
