@@ -122,7 +122,7 @@ _SYNONYMS: dict[str, str] = {
     "construction": "build", "won": "win", "beat": "win", "defeat": "win", "suspend": "end",
     "halt": "end", "stopp": "end", "stop": "end", "ceas": "end", "launch": "launch",
     "releas": "launch", "introduc": "launch", "unveil": "launch", "debut": "launch",
-    "locat": "find", "discover": "find",
+    "locat": "found", "discover": "found", "find": "found",
 }
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
