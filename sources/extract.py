@@ -34,6 +34,7 @@ MAX_ELEMENTS = 60_000  # trafilatura takes ~40 us per element; past this only th
 _HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|p|div|article|title|meta|br|span|a)\b", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"\w+")
 _NEVER_TEXT = ("script", "style", "template", "svg", "iframe", "button", "select", "option",
                "textarea", "head", "title", "object", "embed", "canvas", "math")
 _BOILERPLATE = ("noscript", "nav", "header", "footer", "aside", "form", "menu", "dialog")
@@ -78,7 +79,7 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document | No
     published = _published(tree, meta, objects)
     lang = (tree.get("lang") or meta.get("og:locale") or "").strip().lower()[:2] or None
     canonical = _canonical(tree, meta, url)
-    main = _cap(_main_text(text, tree, url, objects))  # the fallback prunes the tree: meta first
+    main = _cap(_main_text(tree, url, objects))  # the fallback prunes the tree: meta first
     if not main:
         return None
     return Document(
@@ -135,9 +136,9 @@ def _meta(tree: Any) -> dict[str, str]:
     return found
 
 
-def _main_text(text: str, tree: Any, url: str | None, objects: list[dict[str, Any]]) -> str:
+def _main_text(tree: Any, url: str | None, objects: list[dict[str, Any]]) -> str:
     oversized = sum(1 for _ in tree.iter()) > MAX_ELEMENTS
-    main = "" if oversized else _trafilatura(text, url)
+    main = "" if oversized else _trafilatura(tree, url)
     body = normalize_text(jsonld.first_field(objects, "articleBody") or "")
     if body and len(main) < 0.5 * len(body):
         return body
@@ -156,9 +157,11 @@ def _cap(text: str) -> str:
     return text[: cut if cut > 0 else MAX_TEXT].rstrip()
 
 
-def _trafilatura(text: str, url: str | None) -> str:
+def _trafilatura(tree: Any, url: str | None) -> str:
+    """trafilatura on our parsed tree (it reads a copy and leaves ours as it was; parsing the
+    page once instead of twice saves about a fifth of the time)."""
     try:
-        out = trafilatura.extract(text, url=url, include_comments=False, include_tables=True,
+        out = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
                                   output_format="txt", with_metadata=False)
     except Exception as exc:  # a parser bug on a hostile page must not stop the run
         log.debug("trafilatura failed on %s: %s", url, exc)
@@ -339,21 +342,28 @@ def _base(tree: Any, url: str | None) -> str | None:
 
 def _links(tree: Any, url: str | None, main: str) -> tuple[Link, ...]:
     """Links whose anchor text is part of the main text, resolved, deduplicated by canonical URL."""
-    flat = _SPACE.sub(" ", main)
+    flat = main.replace("\n", " ")  # main text is normalized: lines are its only breaks
+    words = set(_WORDS.findall(flat.lower()))
+    own = canonical_url(url) if url else None
     seen: set[str] = set()
     links: list[Link] = []
     for a in tree.iter("a"):
-        href = resolve(a.get("href") or "", url)
-        if href is None:
+        href = a.get("href")
+        if not href or href.startswith("#"):
             continue
-        anchor = _SPACE.sub(" ", a.text_content()).strip()
-        if len(anchor) < 2 or anchor not in flat:
+        anchor = " ".join(a.text_content().split())
+        if len(anchor) < 2 or not words.issuperset(_WORDS.findall(anchor.lower())):
+            continue  # a word of it is not in the text: most links (menus) end here, cheaply
+        if anchor not in flat:
             continue
-        key = canonical_url(href)
-        if key in seen or (url and key == canonical_url(url)):
+        absolute = resolve(href, url)
+        if absolute is None:
+            continue
+        key = canonical_url(absolute)
+        if key in seen or key == own:
             continue
         seen.add(key)
-        links.append(Link(url=href, text=anchor[:300]))
+        links.append(Link(url=absolute, text=anchor[:300]))
         if len(links) >= MAX_LINKS:
             break
     return tuple(links)
