@@ -40,10 +40,10 @@ def import_corpus(items: list[str], settings: Settings) -> dict[str, Any]:
         if result.status != "fetched" or result.body is None:
             problems.append({"path": result.url, "reason": f"{result.status}: {result.reason}"})
             continue
-        document = sources.extract_document(result.body, url=result.final_url or result.url)
-        if document is None:
+        read = sources.extract_document(result.body, url=result.final_url or result.url)
+        if read is None:
             problems.append({"path": result.url, "reason": "no main text"})
             continue
-        docs.append((document, None))
+        docs.append((read, None))
     added = corpus_store.add_documents(Warehouse(settings.db), docs)
     return {"documents": len(docs), "added": added, "skipped": len(problems), "problems": problems}

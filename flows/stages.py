@@ -269,7 +269,7 @@ def assess(
     verdicts = []
     for claim, article_id in found:
         pool: list[tuple[SourceRead, Passage, str]] = []
-        reviews = []
+        reviews: list[claims.ExistingReview] = []
         for candidate in discovered.by_claim.get(claim.id, []):
             read = reads.get(candidate.url)
             if read is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prefect import flow
 
-import claims
+from claims.standalone import make_claim
 from claimtrack.clock import Clock, utcnow
 from claimtrack.errors import InputError
 from claimtrack.settings import Settings
@@ -58,7 +58,7 @@ def verify_claims(
     wh = Warehouse(settings.db)
     run_id = begin_run(wh, "verify_claims", {"claims": texts, "providers": providers}, clock())
     try:
-        given = [claims.make_claim(t) for t in texts]
+        given = [make_claim(t) for t in texts]
         stored = stages.store_standalone(wh, run_id, given, clock())
         unique = list({c.id: c for c in stored}.values())
         discovered = discover_task(wh, settings, None, unique, providers)

@@ -1,0 +1,63 @@
+"""`verify` over a local corpus: copied claims supported, changed numbers refuted, others unverified."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimtrack.settings import Settings
+from examples import VERIFY_CLAIMS, VERIFY_CORPUS_DIR
+from flows.corpus import import_corpus
+from flows.verify import read_claims_file, verify_claims, verify_json
+
+LABELS = ("supported", "refuted", "unverified")
+
+
+def macro_f1(expected: list[str], got: list[str]) -> float:
+    scores = []
+    for label in LABELS:
+        tp = sum(e == g == label for e, g in zip(expected, got, strict=True))
+        fp = sum(g == label != e for e, g in zip(expected, got, strict=True))
+        fn = sum(e == label != g for e, g in zip(expected, got, strict=True))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(scores) / len(scores)
+
+
+@pytest.fixture
+def corpus_settings(settings: Settings) -> Settings:
+    s = settings.with_overrides(providers={"enabled": ("corpus",)})
+    result = import_corpus([str(VERIFY_CORPUS_DIR)], s)
+    assert result["added"] >= 20
+    return s
+
+
+def test_verify_file_over_the_corpus(prefect_harness: None, corpus_settings: Settings) -> None:
+    rows = [json.loads(line) for line in VERIFY_CLAIMS.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    texts = read_claims_file(VERIFY_CLAIMS)
+    assert texts == [r["claim"] for r in rows]
+    data = verify_json(verify_claims(texts, corpus_settings, providers=["corpus"]))
+    got = [r["status"] for r in data["results"]]
+    assert [r["claim"] for r in data["results"]] == [" ".join(t.split()) for t in texts]
+    score = macro_f1([r["expected"] for r in rows], got)
+    assert score >= 0.8, f"macro-F1 {score:.3f} over {len(rows)} claims"
+    supported = next(r for r, row in zip(data["results"], rows, strict=True)
+                     if row["expected"] == "supported" and r["status"] == "supported")
+    assert supported["evidence"] and supported["evidence"][0]["url"]
+
+
+def test_claims_file_errors(tmp_path: Path) -> None:
+    from claimtrack.errors import InputError
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing here\n\n")
+    with pytest.raises(InputError, match="no claims"):
+        read_claims_file(empty)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "no claim field"}\n')
+    with pytest.raises(InputError, match="'claim' field"):
+        read_claims_file(bad)
