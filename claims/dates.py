@@ -7,6 +7,7 @@ year in the same text), never invented.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import lru_cache
@@ -74,7 +75,11 @@ def _valid(year: int | None, month: int | None, day: int | None) -> bool:
 
 
 def _relative(word: str, published: date) -> DateRef | None:
-    w = " ".join(word.lower().split())
+    w = " ".join(unicodedata.normalize("NFKC", word).lower().split())
+    if w.split()[-1] not in {"today", "yesterday", "tomorrow", "year", "month", *WEEKDAYS} or (
+        len(w.split()) > 1 and w.split()[0] not in {"last", "this", "next", "on"}
+    ):
+        return None  # a case-folding look-alike the pattern let through
     if w == "today":
         d = published
     elif w == "yesterday":

@@ -8,6 +8,7 @@ day numbers of dates are dates, not quantities (see :mod:`claims.dates`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from claims.dates import find_date_spans
@@ -122,6 +123,11 @@ _QUALIFIER_RE = re.compile(
 )
 _NAME_BEFORE = re.compile(r"\b(?!(?:In|On|By|Since|From|To|At|Of|The|About|Some|Over|Under|Nearly|Almost|Around|More|Less|Only|Just|All|And|Than|With|For)\b)[A-Z][A-Za-z]+\s$")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _fold(text: str) -> str:
+    """Lower-case after NFKC, so what a case-insensitive pattern matched ("ſix", "ONE") looks up."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def _to_float(num: str) -> float | None:
@@ -242,8 +248,15 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         s, e = m.span("f")
         if _spans_overlap(s, e, taken):
             continue
-        key = m.group("f").lower().replace("-", " ")
-        value = 1 / WORDS[key.split()[-1]] if key.startswith("one in ") else FRACTIONS[key]
+        key = _fold(m.group("f")).replace("-", " ")
+        if key.startswith("one in "):
+            denominator = WORDS.get(key.split()[-1])
+            found = 1 / denominator if denominator else None
+        else:
+            found = FRACTIONS.get(key)
+        if found is None:
+            continue  # a case-folding look-alike ("ſix"), not a number word
+        value = found
         measure, _, used = _measure(text[e:])
         taken.append((s, e))
         out.append((s, e, Quantity(text[s:e + used].strip(), round(value, 4), "fraction", measure,
@@ -252,7 +265,10 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         s, e = m.span()
         if _spans_overlap(s, e, taken):
             continue
-        value = WORDS[m.group("num").lower()]
+        word_value = WORDS.get(_fold(m.group("num")))
+        if word_value is None:
+            continue
+        value = word_value
         scale = (m.group("scale") or "").lower()
         pct = m.group("pct")
         measure, unit_word, used = _measure(text[e:])

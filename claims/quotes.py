@@ -70,7 +70,7 @@ def find_quote(sentence: str, previous_speaker: str | None = None) -> Attributio
         if not m:
             continue
         who = m.group("who").strip()
-        if pat is _AFTER_VERB and who.split()[0].lower() in {"that", "it", "to", "in"}:
+        if not who or (pat is _AFTER_VERB and who.split()[0].lower() in {"that", "it", "to", "in"}):
             continue
         if pat is _BEFORE_VERB and len(who.split()) > 5:
             continue

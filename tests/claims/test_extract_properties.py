@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +29,8 @@ NEWSY = st.lists(
             "Tencent", "Honour of Kings", "200 million", "$1.5bn", "35%", "June 1st", "2017", "“",
             "”", '"', ".", ". ", "? ", "\n\n", "• ", "said", "Mr.", "U.S.", "top 10", ", and ",
             "second only to", "Select Page", "It ", "Its ", "who was", "both of which are",
+            ",” says ", "” he added", " said: “", "   .", "ſix", "laſt year", "ONE IN ſIX", "İstanbul",
+            "ﬁve", "K", "one in five", "a third", "NEW YORK (Reuters) - ", "[link](http://x/1)",
         ]),
     ),
     max_size=60,
@@ -70,6 +74,20 @@ def test_normalizers_never_raise(a: str, b: str) -> None:
     normalize_claim(a)
     assert claim_id(a) == claim_id(a)
     assert same_claim(a, b) == same_claim(b, a) or not (a.strip() and b.strip())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Hello there my friend,” says   .",  # an attribution with no one after the verb
+        "one in ſix people; ſix firms; laſt year",  # case-folding look-alikes of number words
+        "Prices fell on ſunday and laſt month.",
+    ],
+)
+def test_found_by_hypothesis_or_review(text: str) -> None:
+    _check(text)
+    find_quantities(text)
+    find_dates(text, published=date(2020, 1, 1))
 
 
 def test_empty_and_blank() -> None:
