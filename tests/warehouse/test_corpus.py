@@ -132,3 +132,27 @@ def test_a_fact_check_in_the_corpus_keeps_its_rating(tmp_path: Path) -> None:
     (hit,) = search_corpus(wh, "moon landing studio footage", 5)
     assert hit.claim_review == document.claim_reviews[0]
     assert hit.claim_review is not None and hit.claim_review.rating == "False"
+
+
+def test_ranking_is_fts_match_bm25s(tmp_path: Path) -> None:
+    """The set-wise BM25 gives the same order as the extension's own match_bm25 macro."""
+    import random
+
+    from warehouse.corpus import load_fts
+
+    rng = random.Random(5)
+    vocabulary = ["tidal", "power", "plant", "council", "budget", "police", "data", "honor", "kings",
+                  "200", "million", "megawatts", "harbour", "ferry", "strike", "report"]
+    wh = Warehouse(tmp_path / "c.duckdb")
+    add_documents(wh, [(Document(text=" ".join(rng.choices(vocabulary, k=rng.randint(5, 80))),
+                                 title=rng.choice(vocabulary), url=f"https://e.example/{i}"), None)
+                       for i in range(150)])
+    for query in ["tidal power", "honor kings 200 million", "police data budget", "ferry", "unknown"]:
+        ours = [c.url for c in search_corpus(wh, query, 10)]
+        with wh.connect() as con:
+            load_fts(con)
+            theirs = [row[0] for row in con.execute(
+                "SELECT url FROM (SELECT *, fts_main_corpus_documents.match_bm25(id, ?) AS score "
+                "FROM corpus_documents) WHERE score IS NOT NULL ORDER BY score DESC, id LIMIT 10",
+                [query]).fetchall()]
+        assert ours == theirs, query
