@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from claims.model import DateRef
+from claims.spans import SpanMask
 
 MONTHS: dict[str, int] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -110,10 +111,8 @@ def find_date_spans(text: str, *, published: date | None = None) -> list[tuple[i
 def _date_spans(text: str, published: date | None) -> tuple[tuple[int, int, DateRef], ...]:
     """Cached: extraction, identity and verification all ask about the same sentences."""
     found: list[tuple[int, int, DateRef]] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+    taken = SpanMask(len(text))
+    free = taken.free
 
     for pat in _PATTERNS:
         for m in pat.finditer(text):
@@ -139,7 +138,7 @@ def _date_spans(text: str, published: date | None) -> tuple[tuple[int, int, Date
                     y = _infer_year(mo, d, published)
             if not _valid(y, mo, d):
                 continue
-            taken.append((s, e))
+            taken.take(s, e)
             found.append((s, e, DateRef(m.group(0), y, mo, d)))
     if published is not None:
         for m in _RELATIVE.finditer(text):
@@ -147,7 +146,7 @@ def _date_spans(text: str, published: date | None) -> tuple[tuple[int, int, Date
             if free(s, e):
                 ref = _relative(m.group("rel"), published)
                 if ref is not None:
-                    taken.append((s, e))
+                    taken.take(s, e)
                     found.append((s, e, DateRef(m.group(0), ref.year, ref.month, ref.day)))
     found.sort(key=lambda t: t[0])
     return tuple(found)

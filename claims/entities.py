@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from claims.model import Entity, EntityType
+from claims.spans import SpanMask
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -163,13 +164,11 @@ def _entity_spans(text: str) -> tuple[tuple[int, int, Entity], ...]:
     if len(flat) != len(text):
         flat = text.translate(_APOS)
     out: list[tuple[int, int, Entity]] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+    taken = SpanMask(len(text))
+    free = taken.free
 
     def add(s: int, e: int, etype: EntityType, canon: str) -> None:
-        taken.append((s, e))
+        taken.take(s, e)
         out.append((s, e, Entity(text[s:e], etype, canon)))
 
     for pat in (word, acro):
@@ -181,7 +180,7 @@ def _entity_spans(text: str) -> tuple[tuple[int, int, Entity], ...]:
             canon, etype = table[_key(m.group(0))]
             add(s, e, etype, canon)
     masked = list(flat)
-    for a, b in taken:
+    for a, b in taken.spans:
         masked[a:b] = "#" * (b - a)
     for m in _CAPSEQ.finditer("".join(masked)):
         s, e = m.span()

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from claims.dates import find_date_spans
 from claims.model import Quantity
+from claims.spans import SpanMask
 
 SCALES: dict[str, float] = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
@@ -171,10 +172,6 @@ def _measure(after: str) -> tuple[str | None, str | None, int]:
     return (" ".join(words) or None), unit, pos
 
 
-def _spans_overlap(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < b and e > a for a, b in spans)
-
-
 def find_quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
     """Every quantity in ``text`` with its character span, in reading order."""
     return list(_quantity_spans(text))
@@ -183,14 +180,15 @@ def find_quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
 @lru_cache(maxsize=4096)
 def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
     """Cached: extraction, identity and verification all ask about the same sentences."""
-    dates = [(s, e) for s, e, _ in find_date_spans(text)]
-    taken: list[tuple[int, int]] = list(dates)
+    taken = SpanMask(len(text))
+    for s, e, _ in find_date_spans(text):
+        taken.take(s, e)
     out: list[tuple[int, int, Quantity]] = []
 
     for pat, how in _RANK_PATTERNS:
         for m in pat.finditer(text):
             s, e = m.span()
-            if _spans_overlap(s, e, taken):
+            if not taken.free(s, e):
                 continue
             n = m.group("n").lower()
             if how == "superlative":
@@ -200,17 +198,17 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
                 value = float(digits.group(0)) if digits else float(ORDINALS.get(n) or WORDS.get(n, 0))
             if value <= 0:
                 continue
-            measure, _, _ = _measure(text[e:])
+            measure, _, _ = _measure(text[e:e + 160])
             if how == "only":
                 measure = None  # what follows is the one ahead, not the thing measured
-            taken.append((s, e))
-            out.append((s, e, Quantity(m.group(0), value, "rank", measure, _qualifier(text[:s]))))
+            taken.take(s, e)
+            out.append((s, e, Quantity(m.group(0), value, "rank", measure, _qualifier(text[max(0, s - 40):s]))))
 
     for m in _NUMBER.finditer(text):
         s, e = m.span()
         num = m.group("num")
         # a digit glued to a letter is a code or model name ("G20", "4G"), not a quantity
-        if (s > 0 and text[s - 1].isalnum() and not m.group("sym")) or _spans_overlap(s, e, taken):
+        if (s > 0 and text[s - 1].isalnum() and not m.group("sym")) or not taken.free(s, e):
             continue
         if e < len(text) and text[e:e + 1].isalpha() and not (m.group("scale") or m.group("abbr") or m.group("pct")):
             continue
@@ -226,7 +224,7 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         scale = (m.group("scale") or m.group("abbr") or "").lower()
         value *= SCALES.get(scale, 1.0)
         pct = m.group("pct")
-        measure, unit_word, used = _measure(text[e:])
+        measure, unit_word, used = _measure(text[e:e + 160])
         full = text[s:e + used].strip()
         if pct:
             unit = "percentage points" if "point" in pct.lower() else "percent"
@@ -241,12 +239,12 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
             if not scale and "," not in num and "." not in num and 1600 <= value <= 2100 and not measure:
                 continue
             unit = "count"
-        taken.append((s, e))
-        out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[:s]))))
+        taken.take(s, e)
+        out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[max(0, s - 40):s]))))
 
     for m in _FRACTION.finditer(text):
         s, e = m.span("f")
-        if _spans_overlap(s, e, taken):
+        if not taken.free(s, e):
             continue
         key = _fold(m.group("f")).replace("-", " ")
         if key.startswith("one in "):
@@ -257,13 +255,13 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         if found is None:
             continue  # a case-folding look-alike ("ſix"), not a number word
         value = found
-        measure, _, used = _measure(text[e:])
-        taken.append((s, e))
+        measure, _, used = _measure(text[e:e + 160])
+        taken.take(s, e)
         out.append((s, e, Quantity(text[s:e + used].strip(), round(value, 4), "fraction", measure,
-                                   _qualifier(text[:s]))))
+                                   _qualifier(text[max(0, s - 40):s]))))
     for m in _WORD_NUMBER.finditer(text):
         s, e = m.span()
-        if _spans_overlap(s, e, taken):
+        if not taken.free(s, e):
             continue
         word_value = WORDS.get(_fold(m.group("num")))
         if word_value is None:
@@ -271,15 +269,15 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         value = word_value
         scale = (m.group("scale") or "").lower()
         pct = m.group("pct")
-        measure, unit_word, used = _measure(text[e:])
+        measure, unit_word, used = _measure(text[e:e + 160])
         full = text[s:e + used].strip()
         # "one day", "two of them": a number word counts only with a scale, a unit or a plural noun
         if not (scale or pct or unit_word or value >= 1000 or (measure and value >= 2)):
             continue
         value *= SCALES.get(scale, 1.0)
         unit = "percent" if pct else (unit_word or "count")
-        taken.append((s, e))
-        out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[:s]))))
+        taken.take(s, e)
+        out.append((s, e, Quantity(full, value, unit, measure, _qualifier(text[max(0, s - 40):s]))))
     out.sort(key=lambda t: t[0])
     return tuple(out)
 
