@@ -62,6 +62,29 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(words).capitalize() + "."
 
 
+_IDENTS = [a + b for a in ("get", "set", "on", "use", "track", "render", "load", "init", "ad",
+                          "cmp", "nav", "ui") for b in ("Data", "State", "Event", "Slot", "Item",
+                                                         "Config", "Node", "Frame", "Id", "Cb")]
+
+
+def _minified_js(rng: random.Random, size: int) -> str:
+    """Bundle-like script text (compresses about as well as real minified JS, ~3-4x)."""
+    out: list[str] = []
+    length = 0
+    while length < size:
+        a, b, c = rng.choice(_IDENTS), rng.choice(_IDENTS), rng.choice(_IDENTS)
+        n = rng.randint(0, 99999)
+        part = rng.choice((
+            f"function {a}{n}(e,t){{return e.{b}?t.{c}(e,{n}):null}}",
+            f"var {a}_{n}={{{b}:{n},{c}:\"{rng.randbytes(6).hex()}\"}};",
+            f"window.{a}&&window.{a}.push([\"{b}\",{n}]);",
+            f"if(e.{b}>{n}){{{c}(e,t,{rng.randint(0, 9)})}}",
+        ))
+        out.append(part)
+        length += len(part)
+    return "".join(out)
+
+
 def make_page(i: int, seed: int = 7) -> bytes:
     """One news-like page of 50-200 KB, deterministic in (i, seed)."""
     rng = random.Random(seed * 100_003 + i)
@@ -102,8 +125,7 @@ def make_page(i: int, seed: int = 7) -> bytes:
     filler: list[str] = []
     size = len(html.encode())
     while size < target - 200:  # analytics and app bundles: most of a real page's bytes
-        blob = rng.randbytes(1500).hex()
-        chunk = f"<script>var d{len(filler)}=\"{blob}\";track(d{len(filler)});</script>"
+        chunk = "<script>" + _minified_js(rng, 2000) + "</script>"
         filler.append(chunk)
         size += len(chunk)
     return (html + "".join(filler) + "</body></html>").encode()
