@@ -14,7 +14,9 @@ import typer
 
 from claimtrack.errors import InputError
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file [env CLAIMTRACK_DB].")]
+# The same options as desk.cli's (not imported from it: desk.cli imports this module).
+DbOpt = Annotated[Path | None, typer.Option(
+    "--db", help="Warehouse file or DuckDB connection string; env: CLAIMTRACK_DB.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 AllowOpt = Annotated[
     list[str] | None,
