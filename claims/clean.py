@@ -121,6 +121,10 @@ def blocks(text: str) -> list[Block]:
             flush()
         lead = len(line) - len(line.lstrip())
         s, e = start + lead, start + len(line.rstrip())
+        if stripped.startswith("|") and stripped.endswith("|"):
+            flush()  # a Markdown table row: data for a person to read, not sentences
+            out.append(Block(s, e, "furniture"))
+            continue
         standalone = _ITEM.match(line) or _MD_HEADING.match(line) or (
             len(stripped) < 200
             and (_FURNITURE.match(stripped.strip("*_ ")) or _BYLINE.match(stripped))

@@ -47,6 +47,12 @@ PERSON_TITLES = _words(
     "spokesperson director chief economist analyst researcher author editor lawyer mayor "
     "representative rep. sen. gov. king queen prince general colonel captain officer"
 )
+# Titles and the words that build them ("Prime Minister", "Deputy Foreign Minister"): stripped
+# from the front of a name, so the entity is the person.
+TITLE_WORDS = PERSON_TITLES | _words(
+    "prime vice deputy former acting foreign finance interior defence defense health trade "
+    "justice education energy executive managing general attorney supreme commander"
+)
 SPEECH = _words("said says told added noted argued wrote warned claimed stated explained asked")
 # Capitalised words that start sentences or stand alone without naming anything.
 COMMON = _words(
@@ -67,6 +73,12 @@ SURNAME_FIRST: set[str] = set()
 _NAME = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z][\w'’&-]*(?:\.com)?)"
 _CAPSEQ = re.compile(
     r"(?<![\w'’])" + _NAME + r"(?:(?:\s+(?:of|for|on|de|du|the|la|van|von|al-)){0,2}\s+" + _NAME + r")*"
+)
+
+
+_DATE_TAIL = re.compile(
+    r"\s+(?:on|in|of|for|the)\s+(?:the\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)\b.*$"
 )
 
 
@@ -184,7 +196,7 @@ def _entity_spans(text: str) -> tuple[tuple[int, int, Entity], ...]:
         masked[a:b] = "#" * (b - a)
     for m in _CAPSEQ.finditer("".join(masked)):
         s, e = m.span()
-        name = m.group(0)
+        name = _DATE_TAIL.sub("", m.group(0))  # "Keir Starmer on Friday" -> "Keir Starmer"
         # trim a possessive and trailing punctuation
         while name and name[-1] in ".,;:-'":
             name = name[:-1]
@@ -196,7 +208,7 @@ def _entity_spans(text: str) -> tuple[tuple[int, int, Entity], ...]:
             continue
         tokens = name.split()
         while tokens and (tokens[0].lower().strip("'") in COMMON or (
-            tokens[0].lower() in PERSON_TITLES and len(tokens) > 1
+            tokens[0].lower() in TITLE_WORDS and len(tokens) > 1
         )):
             s += len(tokens[0]) + (len(flat[s + len(tokens[0]):]) - len(flat[s + len(tokens[0]):].lstrip()))
             tokens = tokens[1:]

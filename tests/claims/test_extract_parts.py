@@ -148,3 +148,11 @@ def test_lines_are_paragraphs_without_blank_lines() -> None:
     ]
     wrapped = "The government raised tariffs\non steel to 25% on Monday.\n\nShare\n"
     assert [b.kind for b in blocks(wrapped)] == ["body", "furniture"]
+
+
+def test_tables_titles_and_dates_next_to_names() -> None:
+    text = ("| Party | Seats |\n|---|---|\n| Labour | 411 |\n\n"
+            "“This is a mandate for change,” Prime Minister Keir Starmer said on Friday.\n")
+    claims = extract_claims(text)
+    assert [c.text for c in claims] == ["Prime Minister Keir Starmer said “This is a mandate for change”."]
+    assert claims[0].quote is not None and claims[0].quote.speaker == "Keir Starmer"
