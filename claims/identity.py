@@ -75,9 +75,9 @@ def _tokens(text: str) -> list[str]:
         tok = _number(q.value) + ("" if q.unit == "count" else q.unit.lower().replace(" ", ""))
         replaced.append((s, e, f" #{tok} "))
     for s, e, d in find_date_spans(text):
-        parts = [str(p) for p in (d.year, d.month, d.day) if p is not None]
-        if parts:
-            replaced.append((s, e, " @" + "-".join(parts) + " "))
+        if d.year is not None or d.month is not None:
+            parts = ["x" if p is None else str(p) for p in (d.year, d.month, d.day)]
+            replaced.append((s, e, " @" + "-".join(parts) + " "))  # "@2017-6-1", "@x-6-1"
     for s, e, ent in find_entity_spans(text):
         replaced.append((s, e, " $" + re.sub(r"\W+", "_", ent.canonical.lower()).strip("_") + " "))
     replaced.sort(key=lambda t: t[0])
@@ -126,30 +126,33 @@ def same_claim(a: str, b: str) -> bool:
     """Whether two wordings state the same claim (symmetric)."""
     ta, na, ea, da, nega = _sets(a)
     tb, nb, eb, db, negb = _sets(b)
-    if not ta or not tb:
+    if not ta or not tb or nega != negb:
         return False
-    if ta == tb and nega == negb:
+    if ta == tb:
         return True
-    if nega != negb:
-        return False
-    if na and nb and na.isdisjoint(nb):
-        return False  # 200 million is not 300 million
-    if (na and not nb) or (nb and not na):
-        return False
+    if (na or nb) and (na.isdisjoint(nb) or not (na <= nb or nb <= na)):
+        return False  # 200 million is not 300 million, and a number is not its absence
     if da and db and not _dates_agree(da, db):
         return False
     if ea and eb and ea.isdisjoint(eb):
         return False
+    ta -= da  # dates were just compared part by part ("June 1" vs "1 June 2017")
+    tb -= db
+    if not ta or not tb:
+        return False
     shared = len(ta & tb)
-    small = min(len(ta), len(tb))
-    containment = shared / small
-    jaccard = shared / len(ta | tb)
-    if containment >= 0.75 and jaccard >= 0.3 and (na <= nb or nb <= na):
+    if shared / min(len(ta), len(tb)) >= 0.75 and shared / len(ta | tb) >= 0.3:
         return True
-    ratio = SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio()
-    return ratio >= 0.9
+    return SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio() >= 0.9
 
 
 def _dates_agree(da: set[str], db: set[str]) -> bool:
-    """Dates agree when one of each side is the other or a prefix of it (2017 vs 2017-6-1)."""
-    return any(x == y or x.startswith(y + "-") or y.startswith(x + "-") for x in da for y in db)
+    """Dates agree when some date on each side matches on every part both give: "June 1" (no
+    year) agrees with "1 June 2017", "2017" with "2017-06-01"; "June 1" and "June 2" do not."""
+    def parts(token: str) -> list[str]:
+        return token[1:].split("-")
+
+    return any(
+        all(p == q or "x" in (p, q) for p, q in zip(parts(x), parts(y), strict=False))
+        for x in da for y in db
+    )

@@ -83,3 +83,19 @@ def test_distinct_claims_stay_distinct() -> None:
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:
             assert not same_claim(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("China's Cybersecurity Law took effect on June 1st.",
+         "China's Cybersecurity Law took effect on 1 June 2017.", True),  # one side gives no year
+        ("China's Cybersecurity Law took effect on June 1st.",
+         "China's Cybersecurity Law took effect on June 2nd.", False),
+        ("Tencent was fined in 2017.", "Tencent was fined in 2018.", False),
+        ("Tencent was fined in 2017.", "Tencent was fined in September 2017.", True),
+    ],
+)
+def test_dates_compared_part_by_part(a: str, b: str, same: bool) -> None:
+    assert same_claim(a, b) is same
+    assert same_claim(b, a) is same
