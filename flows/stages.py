@@ -187,13 +187,11 @@ def record_reads(
             store.link_claim_source(con, claim_id, read.source_id, c, run_id)
     for read in reads.values():
         store.save_fetch(con, run_id, read.source_id, read.result, now)
-        if read.snapshot_hash is None:
-            continue
-        store.save_snapshot(
-            con, read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
-            read.result.content_type, read.document, now,
-        )
-        store.save_passages(con, read.snapshot_hash, read.passages)
+    store.save_snapshots(con, [
+        (read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
+         read.result.content_type, read.document, read.passages)
+        for read in reads.values() if read.snapshot_hash is not None
+    ], now)
 
 
 def _corpus_result(candidate: Candidate) -> FetchResult:

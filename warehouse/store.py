@@ -166,6 +166,54 @@ def save_passages(con: Connection, snapshot_hash: str, passages: Sequence[Passag
     return ids
 
 
+SnapshotItem = tuple[str, str, str | None, int, str | None, Document | None, Sequence[Passage]]
+_SNAPSHOT_ROW = _json({"hash": "VARCHAR", "source_id": "VARCHAR", "path": "VARCHAR",
+                       "bytes": "BIGINT", "content_type": "VARCHAR", "url": "VARCHAR",
+                       "canonical_url": "VARCHAR", "title": "VARCHAR", "published": "DATE",
+                       "author": "VARCHAR", "text": "VARCHAR"})
+_PASSAGE_ROW = _json({"id": "VARCHAR", "snapshot_hash": "VARCHAR", "idx": "INTEGER",
+                      "start": "INTEGER", "end": "INTEGER", "text": "VARCHAR"})
+
+
+def save_snapshots(con: Connection, items: Sequence[SnapshotItem], now: datetime) -> None:
+    """``save_snapshot`` and ``save_passages`` for many snapshots (hash, source id, path, size,
+    content type, document, passages) in two statements, rows as one JSON parameter each."""
+    snapshots: dict[str, dict[str, Any]] = {}
+    passages: dict[str, dict[str, Any]] = {}
+    for sha256, source_id, path, size, content_type, doc, parts in items:
+        if sha256 in snapshots:
+            continue  # the first source with these bytes keeps them, as save_snapshot does
+        published = _date(doc.published) if doc else None
+        snapshots[sha256] = {
+            "hash": sha256, "source_id": source_id, "path": path, "bytes": size,
+            "content_type": content_type, "url": doc.url if doc else None,
+            "canonical_url": doc.canonical_url if doc else None,
+            "title": doc.title if doc else None,
+            "published": published.isoformat() if published else None,
+            "author": doc.author if doc else None, "text": doc.text if doc else None,
+        }
+        for part in parts:
+            pid = passage_id(sha256, part)
+            passages.setdefault(pid, {"id": pid, "snapshot_hash": sha256, "idx": part.index,
+                                      "start": part.start, "end": part.end, "text": part.text})
+    if snapshots:
+        con.execute(
+            "INSERT INTO snapshots (hash, source_id, path, bytes, content_type, fetched_at, url, "
+            "canonical_url, title, published, author, text) SELECT r.hash, r.source_id, r.path, "
+            "r.bytes, r.content_type, ?::TIMESTAMPTZ, r.url, r.canonical_url, r.title, "
+            "r.published, r.author, r.text FROM (SELECT unnest(from_json(?, '[' || ? || ']')) AS r) "
+            "ON CONFLICT (hash) DO NOTHING",
+            [now, json.dumps(list(snapshots.values())), _SNAPSHOT_ROW],
+        )
+    if passages:
+        con.execute(
+            'INSERT INTO passages (id, snapshot_hash, idx, start, "end", text) '
+            'SELECT r.id, r.snapshot_hash, r.idx, r.start, r."end", r.text '
+            "FROM (SELECT unnest(from_json(?, '[' || ? || ']')) AS r) ON CONFLICT (id) DO NOTHING",
+            [json.dumps(list(passages.values())), _PASSAGE_ROW],
+        )
+
+
 def save_assessment(
     con: Connection,
     *,
