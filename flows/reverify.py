@@ -203,13 +203,12 @@ def record(
     stages.record_reads(con, run_id, new, {u: reads[u] for u in new_urls}, now)
     known = [read for url, read in reads.items() if url not in new_urls]
     tracking.save_fetches(con, run_id, [(r.source_id, r.result) for r in known], now)
-    for read in known:
-        if read.snapshot_hash and read.result.status == "fetched" and not read.result.not_modified:
-            store.save_snapshot(
-                con, read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
-                read.result.content_type, read.document, now,
-            )
-            store.save_passages(con, read.snapshot_hash, read.passages)
+    store.save_snapshots(con, [
+        (read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
+         read.result.content_type, read.document, read.passages)
+        for read in known
+        if read.snapshot_hash and read.result.status == "fetched" and not read.result.not_modified
+    ], now)
 
 
 def _check_request(

@@ -217,3 +217,27 @@ def test_save_fetches_writes_what_save_fetch_writes(wh: Warehouse) -> None:
         tracking.save_fetches(con, "r1", [("s_" + r.url[-1], r) for r in results], T0)
         tracking.save_fetches(con, "r1", [("s_" + r.url[-1], r) for r in results], T0)
         assert con.execute("SELECT * FROM fetches ORDER BY url").fetchall() == one
+
+
+def test_save_snapshots_writes_what_save_snapshot_and_save_passages_write(wh: Warehouse) -> None:
+    from sources.model import Document, Passage
+
+    doc = Document(text="One. Two.", title="T", url="http://h/a", published="2020-05-01")
+    parts = (Passage(0, "One.", 0, 4), Passage(1, "Two.", 5, 9))
+    items = [("h1", "s1", "/p/h1", 9, "text/html", doc, parts),
+             ("h1", "s2", "/p/h1b", 9, "text/html", doc, parts),  # same bytes, second source
+             ("h2", "s3", None, 0, None, None, ())]
+    with wh.transaction() as con:
+        for sha, sid, path, size, ctype, d, ps in items:
+            if con.execute("SELECT 1 FROM snapshots WHERE hash = ?", [sha]).fetchone():
+                continue
+            store.save_snapshot(con, sha, sid, path, size, ctype, d, T0)
+            store.save_passages(con, sha, ps)
+        one = (con.execute("SELECT * FROM snapshots ORDER BY hash").fetchall(),
+               con.execute("SELECT * FROM passages ORDER BY id").fetchall())
+        con.execute("DELETE FROM snapshots")
+        con.execute("DELETE FROM passages")
+        store.save_snapshots(con, items, T0)
+        store.save_snapshots(con, items, T0)
+        assert (con.execute("SELECT * FROM snapshots ORDER BY hash").fetchall(),
+                con.execute("SELECT * FROM passages ORDER BY id").fetchall()) == one
