@@ -27,6 +27,7 @@ from warehouse.db import Connection, Warehouse
 from warehouse.ids import stable_id
 
 SNIPPET_CHARS = 300
+MIN_TERMS = 2  # a document sharing one word with a query is noise, not a candidate source
 # What the tokenizer drops: everything but letters and digits. fts's default, (\.|[^a-z])+,
 # drops digits ("200 million" would match any "million") and every non-Latin script.
 _IGNORE = r"(\.|[^\p{L}\p{N}])+"
@@ -180,10 +181,15 @@ def rebuild_index(warehouse: Warehouse) -> None:
 # set-wise over the postings of the query's terms only (sorted by term id, so zone maps skip the
 # rest): match_bm25 is a per-row macro, ~10x slower on a few thousand documents.
 _FTS = "fts_main_corpus_documents"
-_TERMS = (
-    f"SELECT termid FROM {_FTS}.dict "  # noqa: S608 (constant names)
-    f"WHERE term IN (SELECT DISTINCT stem(unnest({_FTS}.tokenize(?)), 'porter'))"
+_TERMS = f"""
+WITH words AS (SELECT DISTINCT unnest({_FTS}.tokenize(?)) AS w),
+kept AS (
+    SELECT DISTINCT stem(w, 'porter') AS t FROM words
+    WHERE w NOT IN (SELECT sw FROM {_FTS}.stopwords)
 )
+SELECT (SELECT count(*) FROM kept),
+       (SELECT list(termid) FROM {_FTS}.dict AS dict JOIN kept ON dict.term = kept.t)
+"""  # noqa: S608 (constant names)
 _SEARCH = """
 WITH term_tf AS (
     SELECT docid, termid, count(*) AS tf FROM {fts}.terms
@@ -196,6 +202,7 @@ WITH term_tf AS (
     FROM term_tf JOIN {fts}.dict AS dict USING (termid)
     JOIN {fts}.docs AS docs USING (docid), {fts}.stats AS stats
     GROUP BY term_tf.docid
+    HAVING count(*) >= {min_terms}
 )
 SELECT docs.name FROM scores JOIN {fts}.docs AS docs USING (docid)
 ORDER BY scores.score DESC, docs.name
@@ -209,10 +216,12 @@ Hit = tuple[str, str | None, str, str | None]
 def _search(con: Connection, query: str, limit: int) -> list[Hit]:
     if not query.strip():
         return []
-    termids = [int(row[0]) for row in con.execute(_TERMS, [query]).fetchall()]
+    row = con.execute(_TERMS, [query]).fetchone()
+    words, termids = (int(row[0]), [int(t) for t in row[1] or []]) if row else (0, [])
     if not termids:
         return []
-    sql = _SEARCH.format(fts=_FTS, termids=", ".join(map(str, termids)))  # integers from dict
+    sql = _SEARCH.format(fts=_FTS, termids=", ".join(map(str, termids)),  # integers from dict
+                         min_terms=min(MIN_TERMS, words))
     ranked = [str(row[0]) for row in con.execute(sql, [limit]).fetchall()]
     if not ranked:
         return []

@@ -62,6 +62,14 @@ def test_same_text_at_another_address_is_not_added_twice(tmp_path: Path) -> None
     assert add_documents(wh, [(copy, None)]) == 0
 
 
+def test_a_document_sharing_one_word_with_the_query_is_not_a_candidate(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "c.duckdb")
+    add_documents(wh, DOCS)
+    assert search_corpus(wh, "Paris opera house opening", 5) == []  # only "Paris" is shared
+    assert [c.url for c in search_corpus(wh, "Paris weather", 5)] == ["file:///data/weather.txt"]
+    assert search_corpus(wh, "weather", 5)[0].url == "file:///data/weather.txt"
+
+
 def test_empty_corpus_searches_to_nothing(tmp_path: Path) -> None:
     assert search_corpus(Warehouse(tmp_path / "c.duckdb"), "anything", 5) == []
     assert search_corpus_many(Warehouse(tmp_path / "c.duckdb"), ["a", "b"], 5) == [[], []]
@@ -135,7 +143,8 @@ def test_a_fact_check_in_the_corpus_keeps_its_rating(tmp_path: Path) -> None:
 
 
 def test_ranking_is_fts_match_bm25s(tmp_path: Path) -> None:
-    """The set-wise BM25 gives the same order as the extension's own match_bm25 macro."""
+    """The set-wise BM25 gives the same order as the extension's own match_bm25 macro (these
+    documents share at least two words with every multi-word query, so MIN_TERMS drops none)."""
     import random
 
     from warehouse.corpus import load_fts
