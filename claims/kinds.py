@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from claims.model import ClaimKind, DateRef, Quantity, Quote
 
 _LAW = re.compile(
-    r"\b(?:law|laws|act|forbids?|forbidden|regulations?|rules?|statute|directive|decree|constitution|requires?|"
+    r"\b(?:law(?! enforcement)|laws|act|forbids?|forbidden|regulations?|rules?|statute|directive|decree|constitution|requires?|"
     r"required|mandatory|illegal|unlawful|legal(?:ly)?|court-approved|warrants?|banned|bans?|"
     r"blocked|prohibit\w*|must|permitted|allowed to|licen[cs]e[sd]?|took effect|went into effect|"
     r"comes? into force|came into force)\b",
