@@ -255,12 +255,7 @@ def assess(
     re-verification passes the statuses from before its first attempt.
     """
     assessor = claims.get_assessor(assessor_name)
-    rules = claims.ReviewRules(
-        queue_min_checkworthiness=settings.review.queue_min_checkworthiness,
-        queue_max_confidence=settings.review.queue_max_confidence,
-        queue_on_mixed=settings.review.queue_on_mixed,
-        queue_on_change=settings.review.queue_on_change,
-    )
+    rules = claims.ReviewRules.from_settings(settings.review)
     if previous is None:
         with wh.connect(read_only=True) as con:
             previous = queries.current_statuses(con, [c.id for c, _ in found])
@@ -276,7 +271,8 @@ def assess(
             reviews.extend(
                 claims.ExistingReview(
                     rating=r.rating, url=r.url or read.url, publisher=r.publisher,
-                    claim_reviewed=r.claim_reviewed,
+                    claim_reviewed=r.claim_reviewed, rating_value=r.rating_value,
+                    best_rating=r.best_rating, worst_rating=r.worst_rating,
                 )
                 for r in read.claim_reviews
             )
@@ -284,7 +280,8 @@ def assess(
         top = claims.rank_passages(claim, texts, top=5)
         chosen = [pool[i] for i, _ in top]
         assessment = assessor.assess(
-            claim, [p.text for _, p, _ in chosen], [r.tier for r, _, _ in chosen], reviews
+            claim, [p.text for _, p, _ in chosen], [r.tier for r, _, _ in chosen], reviews,
+            [r.url for r, _, _ in chosen],
         )
         reasons = claims.review_reasons(
             status=assessment.status, confidence=assessment.confidence,
