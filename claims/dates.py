@@ -39,6 +39,11 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\d$€£¥.,])\b" + _YEAR + r"\b(?![.,]?\d)(?!\s*(?:%|percent|per cent|million|billion|people|users))"),
 )
 
+_MONTH_CUE = re.compile(
+    r"\b(?:in|since|until|till|by|early|late|mid|last|next|this|of|from|through|during|before|after)"
+    r"[\s-]+$",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(
     r"\b(?P<rel>today|yesterday|tomorrow|(?:last|this|next)\s+(?:year|month)|"
     r"(?:on\s+|last\s+)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
@@ -128,9 +133,12 @@ def _date_spans(text: str, published: date | None) -> tuple[tuple[int, int, Date
             else:
                 mon = g.get("mon")
                 if mon and not (g.get("day") or g.get("year")) and (
-                    mon.lower().rstrip(".") == "may" or len(mon.rstrip(".")) == 3
+                    (len(mon.rstrip(".")) == 3 and mon != "May")
+                    or (mon == "May" and not _MONTH_CUE.search(text, max(0, s - 16), s))
+                    or mon == "may"
                 ):
-                    continue  # "may" the verb, "Mar"/"Jan" the names: a month alone must be spelt out
+                    continue  # "may" the verb, "Mar"/"Jan" the names: a month alone must be spelt
+                    # out, and a lone "May" needs a cue ("in May", "since May")
                 mo = _month(mon) if mon else None
                 d = int(g["day"]) if g.get("day") else None
                 y = int(g["year"]) if g.get("year") else None

@@ -84,6 +84,11 @@ def test_relative_dates_need_publication() -> None:
 
 def test_not_dates() -> None:
     assert find_dates("It may rain; sales reached 2017 percent; Feb. 30 is no day") == []
+    assert find_dates("Theresa May said prices May rise.") == []
+
+
+def test_may_the_month_needs_a_cue() -> None:
+    assert find_dates("Growth slowed in May.", published=date(2020, 7, 1)) == [DateRef("May", 2020, 5, None)]
 
 
 def test_entities_typed_with_aliases() -> None:
