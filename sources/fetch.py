@@ -493,13 +493,20 @@ class Fetcher:
 
 
 def fetch_urls(urls: Sequence[str], settings: FetchSettings,
-               validators: Validators | None = None, *, clock: Clock = utcnow
-               ) -> list[FetchResult]:
-    """Synchronous ``Fetcher.fetch_many`` for callers outside async code (runs its own loop)."""
+               validators: Validators | None = None, *, clock: Clock = utcnow,
+               attempts: list[FetchAttempt] | None = None) -> list[FetchResult]:
+    """Synchronous ``Fetcher.fetch_many`` for callers outside async code (runs its own loop).
+
+    Pass a list as ``attempts`` to receive every HTTP request made (retries and redirect hops).
+    """
 
     async def run() -> list[FetchResult]:
         async with Fetcher(settings, clock=clock) as fetcher:
-            return await fetcher.fetch_many(urls, validators=validators or {})
+            try:
+                return await fetcher.fetch_many(urls, validators=validators or {})
+            finally:
+                if attempts is not None:
+                    attempts.extend(fetcher.attempts)
 
     try:
         asyncio.get_running_loop()

@@ -235,8 +235,14 @@ async def test_redirect_hops_are_checked_against_robots_and_encodings(
 
 
 def test_fetch_urls_sync(server: FaultServer, settings: FetchSettings) -> None:
-    results = fetch_urls([server.url("/ok"), server.url("/status/404")], settings)
-    assert [r.reason for r in results] == ["ok", "http_404"]
+    log: list = []
+    results = fetch_urls([server.url("/ok"), server.url("/redirect-ok")], settings,
+                         attempts=log)
+    assert [r.reason for r in results] == ["ok", "ok"]
+    assert sorted((a.request_url, a.reason) for a in log) == sorted([
+        (server.url("/ok"), "ok"), (server.url("/redirect-ok"), "redirect"),
+        (server.url("/ok"), "ok"),
+    ])
     url = server.url("/etag")
     again = fetch_urls([url], settings, {url: ('"v1"', None)})
     assert again[0].not_modified
