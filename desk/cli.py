@@ -127,7 +127,7 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Check articles end to end: claims, sources, evidence, verdicts, report."""
-    from desk.output import claims_table, console, counts, print_json, sources_table
+    from desk.output import claims_table, console, counts, print_json, print_notes, sources_table
     from flows.stages import ingest
 
     settings = settings_for(ctx, db, allow_host, provider)
@@ -146,6 +146,7 @@ def check(
     console.print(sources_table(outcome))
     console.print(f"Claims: {counts(c.status for c in outcome.claims)}")
     console.print(f"Sources: {counts(s.status for s in outcome.sources)}")
+    print_notes(outcome)
     console.print(f"Warehouse: {settings.db}")
     if outcome.report_path:
         console.print(f"Report: {outcome.report_path}")

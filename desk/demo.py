@@ -13,7 +13,7 @@ from pathlib import Path
 
 from claimtrack.errors import InputError
 from claimtrack.settings import Settings
-from desk.output import claims_table, console, counts, print_json, sources_table
+from desk.output import claims_table, console, counts, print_json, print_notes, sources_table
 
 DEMO_PROVIDERS = ["links", "corpus"]
 
@@ -64,6 +64,7 @@ def run_demo(settings: Settings, *, port: int = 8765, as_json: bool = False) -> 
     console.print(f"Claims: {counts(c.status for c in outcome.claims)}   "
                   f"Sources: {counts(s.status for s in outcome.sources)}   "
                   f"Corpus: {imported['documents']} pages")
+    print_notes(outcome)
     console.print(f"Warehouse: [bold]{settings.db}[/bold]  (run {outcome.run_id}, {elapsed:.1f} s)")
     if outcome.report_path:
         console.print(f"Report:    [bold]{outcome.report_path}[/bold]")

@@ -68,3 +68,13 @@ def counts(values: Iterable[str]) -> str:
     for v in values:
         tally[v] = tally.get(v, 0) + 1
     return ", ".join(f"{styled(k)} {n}" for k, n in sorted(tally.items()))
+
+
+def print_notes(outcome: CheckOutcome) -> None:
+    """Article notes (language, unknown date, nothing found) and providers that failed."""
+    for article in outcome.articles:
+        for note in article.get("notes") or ():
+            console.print(f"[yellow]note:[/yellow] {article.get('title') or article['id']}: {note}",
+                          markup=True, highlight=False)
+    for error in outcome.provider_errors:
+        console.print(f"[yellow]provider failed:[/yellow] {error}")

@@ -46,6 +46,7 @@ class CheckOutcome:
     sources: tuple[SourceOutcome, ...]
     report_path: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    provider_errors: tuple[str, ...] = ()
 
 
 def build_outcome(
@@ -61,7 +62,8 @@ def build_outcome(
         run_id=run_id,
         articles=tuple(
             {"id": a.id, "title": a.title, "url": a.url, "published": a.published,
-             "source_path": a.source_path}
+             "source_path": a.source_path, "language": a.language,
+             "notes": article_notes(a, claim_count=sum(v.article_id == a.id for v in verdicts))}
             for a in articles
         ),
         claims=tuple(_claim_outcome(v) for v in verdicts),
@@ -76,7 +78,21 @@ def build_outcome(
         ),
         report_path=report,
         timings=timings,
+        provider_errors=tuple(dict.fromkeys(discovered.errors)),
     )
+
+
+def article_notes(article: Article, *, claim_count: int) -> list[str]:
+    """What a desk should know about how far to trust this article's results."""
+    notes = []
+    if article.language and article.language != "en":
+        notes.append(f"the article's language looks like {article.language!r}: claim extraction "
+                     "and the stance rules are English-only, so claims may be missed")
+    if not article.published:
+        notes.append("publication date unknown: dates without a year stay without one")
+    if claim_count == 0:
+        notes.append("no check-worthy claims found")
+    return notes
 
 
 def _claim_outcome(v: stages.ClaimVerdict) -> ClaimOutcome:
@@ -106,5 +122,6 @@ def outcome_json(outcome: CheckOutcome) -> dict[str, object]:
         "claims": [asdict(c) | {"evidence": list(c.evidence)} for c in outcome.claims],
         "sources": [asdict(s) | {"claim_ids": list(s.claim_ids)} for s in outcome.sources],
         "report": outcome.report_path,
+        "provider_errors": list(outcome.provider_errors),
         "timings": {k: round(v, 3) for k, v in outcome.timings.items()},
     }

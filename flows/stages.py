@@ -53,6 +53,7 @@ class Discovered:
     """Candidates per claim, deduplicated by URL across the whole check."""
 
     by_claim: dict[str, list[Candidate]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # providers that failed, and why
 
     def urls(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -115,12 +116,13 @@ def discover(
         settings.providers,
         article=article,
         corpus_search=lambda query, limit: corpus_store.search_corpus(wh, query, limit),
+        corpus_search_many=lambda qs, limit: corpus_store.search_corpus_many(wh, qs, limit),
+        user_agent=settings.fetch.user_agent,
     )
     out = Discovered()
-    for claim in found:
-        out.by_claim[claim.id] = sources.discover(
-            claim, providers, per_claim=settings.providers.per_claim
-        )
+    out.by_claim.update(sources.discover_many(
+        found, providers, per_claim=settings.providers.per_claim, errors=out.errors
+    ))
     return out
 
 

@@ -16,9 +16,22 @@ from tests.servers import serve_pages
 CLAIMTRACK = str(Path(sys.executable).parent / "claimtrack")
 
 
-def run(*args: str, cwd: Path, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+@pytest.fixture
+def prefect_api(prefect_harness: None) -> str:
+    """The session's Prefect test server, handed to child processes so they skip a start-up."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url
+    return str(url)
+
+
+def run(*args: str, cwd: Path, stdin: bytes | None = None, timeout: float = 120,
+        api: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMTRACK_", "PREFECT_API"))}
     env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    if api:
+        env["PREFECT_API_URL"] = api
     return subprocess.run(
         [CLAIMTRACK, *args], cwd=cwd, env=env, input=stdin.decode() if stdin else None,
         capture_output=True, text=True, timeout=timeout,
@@ -73,11 +86,11 @@ def test_claims_json_contract(tmp_path: Path) -> None:
     assert not (tmp_path / "claimtrack.duckdb").exists(), "claims must not touch the database"
 
 
-def test_check_url_json_contract(tmp_path: Path) -> None:
+def test_check_url_json_contract(tmp_path: Path, prefect_api: str) -> None:
     with serve_pages(PAGES) as base:
         host = base.removeprefix("http://")
         out = run("check", f"{base}/article.html", "--json", "--db", str(tmp_path / "w.duckdb"),
-                  "--allow-host", host, "--provider", "links", cwd=tmp_path)
+                  "--allow-host", host, "--provider", "links", cwd=tmp_path, api=prefect_api)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert set(data) >= {"run", "articles", "claims", "sources"}
@@ -87,3 +100,22 @@ def test_check_url_json_contract(tmp_path: Path) -> None:
     statuses = {s["status"] for s in data["sources"]}
     assert statuses <= {"fetched", "failed", "skipped"} and "fetched" in statuses
     assert all(s["reason"] for s in data["sources"])
+
+
+def test_corpus_add_then_verify_finds_the_right_pages(tmp_path: Path, prefect_api: str) -> None:
+    from examples import VERIFY_CORPUS_DIR
+
+    db = str(tmp_path / "w.duckdb")
+    added = run("corpus", "add", str(VERIFY_CORPUS_DIR), "--db", db, "--json", cwd=tmp_path,
+                api=prefect_api)
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["added"] >= 20
+    claims = ["The Eiffel Tower was completed in 1889 for the Exposition Universelle in Paris.",
+              "The Eiffel Tower was completed in 1875 for the Exposition Universelle in Paris.",
+              "The Sydney Opera House was formally opened in 1973."]
+    out = run("verify", *claims, "--provider", "corpus", "--db", db, "--json", cwd=tmp_path,
+              api=prefect_api)
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)["results"]
+    assert [r["status"] for r in results] == ["supported", "refuted", "unverified"]
+    assert results[0]["evidence"][0]["url"].endswith("eiffel-tower.html")
