@@ -71,8 +71,10 @@ def main() -> None:
     if point:
         arm(point)
     settings = Settings(db=Path(db)).with_overrides(
-        fetch={"allow_hosts": (host,), "host_delay": 0.0, "retries": 0, "connect_timeout": 2.0,
-               "read_timeout": 5.0, "per_host": 4},
+        # generous timeouts: a loaded CI machine must not turn a page into a timeout in one
+        # run and not the other (that would be a difference the crash did not cause)
+        fetch={"allow_hosts": (host,), "host_delay": 0.0, "retries": 2, "connect_timeout": 20.0,
+               "read_timeout": 30.0, "page_deadline": 60.0, "per_host": 4},
         providers={"enabled": ("links",)},
     )
     outcome = reverify_tracked(settings, mode=mode)
