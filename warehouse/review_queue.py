@@ -1,0 +1,186 @@
+"""The queue, answered from memory: every claim's queue fields as numpy columns by priority.
+
+Building the queue aggregates every verdict, review and mention (0.3-1 s at 100,000 claims), so
+the desk builds ``QueueIndex`` once, rebuilds it when the warehouse's fingerprint changes, and
+patches one claim after its own writes; ``queue_page`` filters, counts and pages in memory.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from warehouse.db import Connection
+from warehouse.review_claim import ClaimState
+from warehouse.review_records import (
+    MACHINE_STATUSES,
+    STATES,
+    Hold,
+    QueueFilter,
+    QueueItem,
+    QueuePage,
+    reasons_of,
+)
+
+
+def _epoch_to_dt(value: float) -> datetime | None:
+    return None if math.isnan(value) else datetime.fromtimestamp(value, UTC)
+
+
+def _epochs(column: Any) -> np.ndarray:
+    """Timestamps from ``fetchnumpy`` (maybe masked) as float seconds, NaN for NULL."""
+    data = np.ma.getdata(column).astype("datetime64[us]").astype("int64") / 1e6
+    data[np.ma.getmaskarray(column)] = np.nan
+    return data
+
+
+def _objects(column: Any) -> np.ndarray:
+    data = np.array(np.ma.getdata(column), dtype=object)
+    data[np.ma.getmaskarray(column)] = None
+    return data
+
+
+
+FINGERPRINT_SQL = (
+    "SELECT (SELECT count(*) FROM verdicts), (SELECT max(created_at) FROM verdicts), "
+    "(SELECT count(*) FROM reviews), (SELECT max(id) FROM reviews), "
+    "(SELECT count(*) FROM claims), (SELECT count(*) FROM claim_mentions)"
+)
+_INDEX_SQL = (
+    "SELECT claim_id, text, kind, checkworthiness, status, confidence, changed, prev_status, "
+    "articles, review_reasons, verdict_at, holder, taken_at, decision_id, verdict_id, "
+    "needs_person, rating, decided_by, review_priority(checkworthiness, confidence, changed, "
+    "verdict_at, articles, ?::TIMESTAMPTZ) AS priority "
+    "FROM review_claims ORDER BY priority DESC NULLS LAST, claim_id"
+)
+
+
+class QueueIndex:
+    """Every claim's queue fields as columns, sorted by priority, answered from memory.
+
+    The view behind it aggregates every verdict, review and mention, too slow to run per page at
+    100,000 claims. The index is rebuilt when the warehouse's fingerprint (row counts and latest
+    ids of the tables it reads) changes, or after ``max_age`` seconds (priority ages); the
+    desk's own writes patch the one claim they touched instead.
+    """
+
+    def __init__(self, con: Connection, fingerprint: tuple[Any, ...], now: datetime) -> None:
+        cols = con.execute(_INDEX_SQL, [now]).fetchnumpy()
+        self.fingerprint = fingerprint
+        self.built = self.checked = time.monotonic()
+        self.claim_id = _objects(cols["claim_id"])
+        self.text = _objects(cols["text"])
+        self.kind = _objects(cols["kind"])
+        self.checkworthiness = np.ma.getdata(cols["checkworthiness"]).astype(float)
+        self.status = _objects(cols["status"])
+        self.confidence: np.ndarray = np.ma.filled(np.ma.asarray(cols["confidence"], dtype=float), np.nan)
+        self.changed = np.ma.filled(np.ma.asarray(cols["changed"]), False).astype(bool)
+        self.prev_status = _objects(cols["prev_status"])
+        self.articles = np.ma.filled(np.ma.asarray(cols["articles"]), 0).astype(int)
+        self.reasons = _objects(cols["review_reasons"])
+        self.verdict_at = _epochs(cols["verdict_at"])
+        self.holder = _objects(cols["holder"])
+        self.taken_at = _epochs(cols["taken_at"])
+        self.decision_id = _objects(cols["decision_id"])
+        self.has_decision = ~np.ma.getmaskarray(cols["decision_id"])
+        self.has_verdict = ~np.ma.getmaskarray(cols["verdict_id"])
+        self.needs_person = np.ma.filled(np.ma.asarray(cols["needs_person"]), False).astype(bool)
+        self.rating = _objects(cols["rating"])
+        self.decided_by = _objects(cols["decided_by"])
+        self.priority: np.ndarray = np.ma.filled(np.ma.asarray(cols["priority"], dtype=float), 0.0)
+        self.position = {cid: i for i, cid in enumerate(self.claim_id)}
+        self.status_codes = {s: self.status == s for s in MACHINE_STATUSES}
+        self.kind_codes: dict[str, np.ndarray] = {}
+        self.article_ids: dict[str, tuple[str, ...]] = {}  # filled as pages are shown
+
+    def kind_mask(self, kind: str) -> np.ndarray:
+        mask = self.kind_codes.get(kind)
+        if mask is None:
+            mask = self.kind_codes[kind] = self.kind == kind
+        return mask
+
+    def patch(self, state: ClaimState) -> None:
+        """Bring one claim's hold and decision up to date after this desk wrote them."""
+        i = self.position.get(state.claim[0])
+        if i is None:
+            return
+        self.holder[i], self.taken_at[i] = (
+            (state.holder[0], state.holder[1].timestamp()) if state.holder else (None, np.nan))
+        d = state.decision
+        self.decision_id[i] = d.id if d else None
+        self.has_decision[i] = d is not None
+        self.rating[i] = d.rating if d else None
+        self.decided_by[i] = d.editor if d else None
+        self.needs_person[i] = state.needs_person
+
+    def states(self, now: datetime, hold_seconds: float) -> np.ndarray:
+        """0 open, 1 in_review, 2 decided, 3 auto, 4 unchecked (the order of STATES)."""
+        with np.errstate(invalid="ignore"):
+            held = self.taken_at > now.timestamp() - hold_seconds
+        return np.select(
+            [self.needs_person & held, self.needs_person, self.has_decision, self.has_verdict], [1, 0, 2, 3], 4)
+
+    def item(self, i: int, state: int, hold: timedelta, article_ids: tuple[str, ...]) -> QueueItem:
+        taken = _epoch_to_dt(float(self.taken_at[i]))
+        conf = float(self.confidence[i])
+        return QueueItem(
+            claim_id=str(self.claim_id[i]), text=str(self.text[i]), kind=str(self.kind[i]),
+            checkworthiness=float(self.checkworthiness[i]), status=self.status[i],
+            confidence=None if math.isnan(conf) else conf, priority=float(self.priority[i]),
+            state=STATES[state], changed=bool(self.changed[i]),  # type: ignore[arg-type]
+            previous_status=self.prev_status[i], articles=int(self.articles[i]),
+            article_ids=article_ids, reasons=reasons_of(self.reasons[i]),
+            verdict_at=_epoch_to_dt(float(self.verdict_at[i])),
+            hold=Hold(self.holder[i], taken, taken + hold) if state == 1 and taken else None,
+            rating=self.rating[i], decided_by=self.decided_by[i])
+
+
+
+def queue_page(index: QueueIndex, con: Connection, f: QueueFilter, now: datetime,
+               hold: timedelta) -> QueuePage:
+    """One page of ``f`` from the index, with the count of each state; the connection is asked
+    only for an article's claims and for the article ids of the rows on the page."""
+    states = index.states(now, hold.total_seconds())
+    base = np.ones(len(states), dtype=bool)
+    if f.status:
+        base &= index.status_codes[f.status]
+    if f.kind:
+        base &= index.kind_mask(f.kind)
+    if f.assignee:
+        base &= (states == 1) & (index.holder == f.assignee)
+    if f.article:
+        ids = [r[0] for r in con.execute(
+            "SELECT DISTINCT claim_id FROM claim_mentions WHERE article_id = ?",
+            [f.article]).fetchall()]
+        positions = [index.position[c] for c in ids if c in index.position]
+        only = np.zeros(len(states), dtype=bool)
+        only[positions] = True
+        base &= only
+    counts = np.bincount(states[base], minlength=len(STATES))
+    if f.state == "queue":
+        mask = base & (states <= 1)
+    elif f.state == "all":
+        mask = base
+    else:
+        mask = base & (states == STATES.index(f.state))
+    chosen = np.flatnonzero(mask)
+    page = chosen[(f.page - 1) * f.per_page: f.page * f.per_page]
+    page_ids = [str(index.claim_id[i]) for i in page]
+    missing = [cid for cid in page_ids if cid not in index.article_ids]
+    if missing:
+        found: dict[str, set[str]] = {cid: set() for cid in missing}
+        for cid, aid in con.execute(
+                "SELECT claim_id, article_id FROM claim_mentions "  # noqa: S608
+                f"WHERE claim_id IN ({', '.join('?' * len(missing))})",
+                missing).fetchall():
+            found[cid].add(aid)
+        index.article_ids.update({c: tuple(sorted(a)) for c, a in found.items()})
+    articles = {cid: index.article_ids[cid] for cid in page_ids}
+    items = tuple(index.item(int(i), int(states[i]), hold, articles.get(cid, ()))
+                  for i, cid in zip(page, page_ids, strict=True))
+    return QueuePage(items, len(chosen), f.page, f.per_page,
+                     {s: int(n) for s, n in zip(STATES, counts, strict=True)})
