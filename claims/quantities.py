@@ -143,6 +143,28 @@ def _qualifier(before: str) -> str | None:
     return m.group("q").lower() if m else None
 
 
+_OF_WHAT = re.compile(
+    r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?"
+    r"(?P<np>[a-z][a-z-]*(?:['’]s)?(?:\s+[a-z][a-z-]*(?:['’]s)?){0,2})"
+)
+_VERBISH = frozenset({"said", "says", "say", "told", "voted", "think", "believe", "agreed", "live", "lives"})
+
+
+def _share_of(after: str) -> tuple[str | None, int]:
+    """What a percentage or fraction is a share of: "33.7% of the vote" -> "vote"."""
+    m = _OF_WHAT.match(after)
+    if not m:
+        return None, 0
+    words: list[str] = []
+    end = 0
+    for w in re.finditer(r"\S+", after[: m.end()][m.start("np"):]):
+        if w.group(0) in _STOP_MEASURE or w.group(0) in _VERBISH:
+            break
+        words.append(w.group(0))
+        end = m.start("np") + w.end()
+    return (" ".join(words) or None), end
+
+
 def _measure(after: str) -> tuple[str | None, str | None, int]:
     """The noun phrase right after a number ("registered accounts in China" -> "registered
     accounts"), a unit when one is named, and how many characters of ``after`` they take."""
@@ -228,6 +250,9 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         full = text[s:e + used].strip()
         if pct:
             unit = "percentage points" if "point" in pct.lower() else "percent"
+            if measure is None:
+                measure, used = _share_of(text[e:e + 160])
+                full = text[s:e + used].strip()
         elif sym:
             unit = CURRENCY_SYMBOLS.get(sym.rstrip("."), "USD")
         elif unit_word:
@@ -256,6 +281,8 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
             continue  # a case-folding look-alike ("ſix"), not a number word
         value = found
         measure, _, used = _measure(text[e:e + 160])
+        if measure is None:
+            measure, used = _share_of(text[e:e + 160])
         taken.take(s, e)
         out.append((s, e, Quantity(text[s:e + used].strip(), round(value, 4), "fraction", measure,
                                    _qualifier(text[max(0, s - 40):s]))))

@@ -49,6 +49,13 @@ def test_quantity_measure_and_qualifier() -> None:
     assert q.qualifier is None
 
 
+def test_share_of_what() -> None:
+    (q,) = find_quantities("Labour won 33.7% of the vote.")
+    assert (q.text, q.measure) == ("33.7% of the vote", "vote")
+    (q,) = find_quantities("Gas supplied about a third of the country's electricity in 2023.")
+    assert (q.value, q.unit, q.measure, q.qualifier) == (0.3333, "fraction", "country's electricity", "about")
+
+
 def test_dates_use_publication_year_never_invent() -> None:
     assert find_dates("On June 1st, a new law went into effect") == [DateRef("June 1st", None, 6, 1)]
     assert find_dates("On June 1st, a new law", published=date(2017, 7, 20)) == [
