@@ -123,6 +123,8 @@ _QUALIFIER_RE = re.compile(
     re.IGNORECASE,
 )
 _NAME_BEFORE = re.compile(r"\b(?!(?:In|On|By|Since|From|To|At|Of|The|About|Some|Over|Under|Nearly|Almost|Around|More|Less|Only|Just|All|And|Than|With|For)\b)[A-Z][A-Za-z]+\s$")
+_TALLY = re.compile(r"[-–]\d")
+_TALLY_BEFORE = re.compile(r"\d[-–]$")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -187,7 +189,7 @@ def _measure(after: str) -> tuple[str | None, str | None, int]:
         if not words and unit is None and lw in UNITS:
             unit, pos = UNITS[lw], m.end()
             continue
-        if lw in _STOP_MEASURE or len(words) >= 3 or not w.islower():
+        if lw in _STOP_MEASURE or len(words) >= 3 or not w[0].islower():
             break
         words.append(w)
         pos = m.end()
@@ -234,6 +236,8 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
             continue
         if e < len(text) and text[e:e + 1].isalpha() and not (m.group("scale") or m.group("abbr") or m.group("pct")):
             continue
+        if _TALLY.match(text, e) or (s > 1 and _TALLY_BEFORE.search(text, max(0, s - 8), s)):
+            continue  # a vote or a score ("passed 68-32"), not two quantities
         if not (m.group("sym") or m.group("scale") or m.group("abbr") or m.group("pct")) and _NAME_BEFORE.search(
             text, max(0, s - 30), s
         ):

@@ -35,6 +35,7 @@ def _q(text: str) -> list[tuple[float, str]]:
         ("In 2017, on June 1st", []),
         ("technology will one day make it possible", []),
         ("at the G20 summit on 4G networks", []),
+        ("The bill passed the Senate 68-32.", []),  # a tally, not two quantities
     ],
 )
 def test_quantities(text: str, expected: list[tuple[float, str]]) -> None:
@@ -44,6 +45,8 @@ def test_quantities(text: str, expected: list[tuple[float, str]]) -> None:
 def test_quantity_measure_and_qualifier() -> None:
     (q,) = find_quantities("Officials said more than 500,000 registered voters were affected.")
     assert (q.value, q.measure, q.qualifier) == (500000, "registered voters", "more than")
+    (q,) = find_quantities("Apple sold 232 million iPhones in 2023.")
+    assert q.measure == "iPhones"
     (q,) = find_quantities("Tencent's game has 200 million registered accounts in China.")
     assert q.text == "200 million registered accounts"
     assert q.qualifier is None
