@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-POINTS = ("mid_record", "after_record", "mid_store", "before_end")
+# Inside the fetch transaction, inside the verdict transaction (which also covers "between the
+# two": fetches committed, no verdicts), and after the verdicts, before the run is completed.
+POINTS = ("mid_record", "mid_store", "before_end")
 
 
 def die() -> None:
@@ -37,8 +39,6 @@ def arm(point: str) -> None:
             die()
 
         tracking.save_events = save_then_die
-    elif point == "after_record":  # fetches committed, nothing assessed
-        rv.reassess_task = lambda *args, **kwargs: die()  # type: ignore[assignment]
     elif point == "mid_store":  # one claim's verdict written, its transaction not committed
         save_assessments = store.save_assessments
 

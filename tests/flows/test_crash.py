@@ -91,6 +91,7 @@ def site() -> Iterator[tuple[Site, str]]:
         yield s, base
 
 
+@pytest.mark.slow
 def test_killed_runs_end_like_one_clean_run(
     prefect_harness: None, settings: Settings, site: tuple[Site, str], tmp_path: Path
 ) -> None:
