@@ -54,11 +54,11 @@ def reverify(
     """Check tracked claims again: conditional re-fetch, source events, new verdicts."""
     from desk.cli import settings_for
     from desk.output import console, print_json, styled
-    from flows.reverify import reverify_tracked
+    from flows.reverify import Mode, reverify_tracked
 
     if sum([due, all_claims, bool(claim)]) > 1:
         raise InputError("use one of --due, --all or --claim")
-    mode = "all" if all_claims else "claims" if claim else "due"
+    mode: Mode = "all" if all_claims else "claims" if claim else "due"
     settings = settings_for(ctx, db, allow_host)
     outcome = reverify_tracked(settings, mode=mode, claim_ids=list(claim or []) or None)
     if as_json:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, get_args
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -37,7 +37,7 @@ from warehouse.tracking import SourceEvent, SourceState
 
 T = TypeVar("T")
 Mode = Literal["due", "all", "claims"]
-MODES: tuple[str, ...] = ("due", "all", "claims")
+MODES: tuple[str, ...] = get_args(Mode)
 GONE_REASONS = frozenset({"http_404", "http_410", "dns_error"})
 EDITOR = "editor"
 
@@ -212,8 +212,12 @@ def record(
 
 
 def _check_request(
-    wh: Warehouse, settings: Settings, mode: str, claim_ids: Sequence[str] | None, now: datetime
+    wh: Warehouse, settings: Settings, mode: str, claim_ids: Sequence[str] | None,
+    extra_urls: Sequence[str], now: datetime,
 ) -> None:
+    bad = [u for u in extra_urls if not u.lower().startswith(("http://", "https://"))]
+    if bad:
+        raise InputError(f"{bad[0]}: only http:// and https:// URLs can be added as evidence")
     if mode not in MODES:
         raise InputError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
     if mode == "claims":
@@ -229,7 +233,7 @@ def _check_request(
 @flow(name="reverify_tracked", validate_parameters=False, log_prints=False)
 def reverify_tracked(
     settings: Settings | None = None,
-    mode: str = "due",
+    mode: Mode = "due",
     claim_ids: list[str] | None = None,
     clock: Clock | None = None,
     db: str | None = None,
@@ -244,7 +248,7 @@ def reverify_tracked(
     settings = entry_settings(settings, db, config, allow_hosts)
     wh = Warehouse(settings.db)
     ids = list(dict.fromkeys(claim_ids or [])) or None
-    _check_request(wh, settings, mode, ids, clock())
+    _check_request(wh, settings, mode, ids, extra_urls or [], clock())
     params = {"mode": mode, "claim_ids": ids, "extra_urls": sorted(extra_urls or []) or None}
     run_id = begin_run(wh, "reverify_tracked", params, clock())
     try:

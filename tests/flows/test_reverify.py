@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from claimtrack.clock import FrozenClock
+from claimtrack.errors import InputError
 from claimtrack.settings import Settings
 from flows.reverify import recheck_claim, reverify_tracked
 from tests.flows.reverify_site import (
@@ -156,6 +157,10 @@ def test_recheck_claim_adds_editor_evidence(
         assert con.execute(
             "SELECT provider FROM claim_sources cs JOIN sources s ON s.id = cs.source_id "
             "WHERE s.url LIKE '%rail-stats.html'").fetchall() == [("editor",)]
+    with pytest.raises(InputError, match="only http"):
+        recheck_claim(s, railway, ["file:///etc/passwd"], clock=clock)
+    with pytest.raises(InputError, match="unknown claim id c_nope"):
+        recheck_claim(s, "c_nope", clock=clock)
     # A page another claim already cites is new to this one: linked, and a "new" event for it.
     clock.advance(hours=1)
     again = recheck_claim(s, railway, [f"{base}/sources/heritage.html"], clock=clock)
