@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from claims.model import Claim, DateRef, Entity, Quantity, Quote
 from claimtrack.settings import ReverifySettings
@@ -148,21 +148,17 @@ def due_claims(
     return out
 
 
-def _claim_from_row(row: tuple[object, ...]) -> Claim:
+def _claim_from_row(row: tuple[Any, ...]) -> Claim:
+    """A stored claim back as the record ``claims`` works on (the JSON columns are asdict's)."""
     cid, text, kind, worth, entities, quantities, dates, quote, sentence, start, end = row
-    ents = json.loads(str(entities)) if entities else []
-    qts = json.loads(str(quantities)) if quantities else []
-    dts = json.loads(str(dates)) if dates else []
-    q = json.loads(str(quote)) if quote else None
+    q = json.loads(quote) if quote else None
     return Claim(
-        id=str(cid), text=str(text), sentence=str(sentence or text),
-        start=int(start) if start is not None else 0,  # type: ignore[call-overload]
-        end=int(end) if end is not None else len(str(text)),  # type: ignore[call-overload]
-        kind=kind,  # type: ignore[arg-type]
-        checkworthiness=float(worth),  # type: ignore[arg-type]
-        entities=tuple(Entity(**e) for e in ents),
-        quantities=tuple(Quantity(**x) for x in qts),
-        dates=tuple(DateRef(**d) for d in dts),
+        id=cid, text=text, sentence=sentence or text,
+        start=start if start is not None else 0, end=end if end is not None else len(text),
+        kind=kind, checkworthiness=float(worth),
+        entities=tuple(Entity(**e) for e in json.loads(entities or "[]")),
+        quantities=tuple(Quantity(**x) for x in json.loads(quantities or "[]")),
+        dates=tuple(DateRef(**d) for d in json.loads(dates or "[]")),
         quote=Quote(**q) if q else None,
     )
 
