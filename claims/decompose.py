@@ -60,13 +60,15 @@ _ASIDE = re.compile(
 )
 
 
+_COMMA_END = re.compile(r",\s*([.!?])")  # what an aside removed at the end leaves behind
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\s*\([A-Za-z .]+\))?\s*[-–—]+\s+(?=[A-Z])")
 
 
 def strip_lead(text: str) -> str:
     """The sentence without a leading discourse marker ("In effect, ...", "Here's an example: ")
     or an aside that points at a link (", as this explainer describes,")."""
-    text = _WIRE_DATELINE.sub("", _ASIDE.sub(",", text).replace(",,", ",").replace(", .", "."), count=1)
+    text = _COMMA_END.sub(r"\1", _ASIDE.sub(",", text).replace(",,", ","))
+    text = _WIRE_DATELINE.sub("", text, count=1)
     prev = None
     while prev != text:
         prev = text
