@@ -191,3 +191,19 @@ def test_the_same_claim_in_two_articles_is_one_claim_with_two_mentions(
     elbrus = next(cid for cid, n in by_text(wh).items() if n == "elbrus")
     assert [t.kind for t in tracking.timeline(wh, elbrus)][:2] == ["mention", "verdict"]
     assert [t.kind for t in tracking.timeline(wh, elbrus)].count("mention") == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "http", "gone"),
+    [("failed", "http_404", 404, True), ("failed", "http_410", 410, True),
+     ("failed", "dns_error", None, True), ("failed", "timeout", None, False),
+     ("failed", "http_503", 503, False), ("fetched", "not_modified", 304, False),
+     ("skipped", "robots", None, False)],
+)
+def test_what_counts_as_gone(status: str, reason: str, http: int | None, gone: bool) -> None:
+    from flows.reverify import is_gone
+    from sources.model import FetchResult
+
+    result = FetchResult(url="http://h/a", status=status, reason=reason,  # type: ignore[arg-type]
+                         http_status=http)
+    assert is_gone(result) is gone
