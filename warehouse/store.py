@@ -77,6 +77,10 @@ def save_claims(
              _json(payload["entities"]), _json(payload["quantities"]), _json(payload["dates"]),
              _json(payload["quote"]), run_id, now],
         )
+        con.execute(
+            "INSERT INTO run_claims (run_id, claim_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [run_id, claim.id],
+        )
         if article_id is None:
             continue
         con.execute(
@@ -288,3 +292,12 @@ def save_assessments(
             [run_id, assessor, now, json.dumps(verdicts), _VERDICT_ROW],
         )
     return [str(v["id"]) for v in verdicts]
+
+
+def mark_checking(con: Connection, run_id: str, claim_ids: Sequence[str]) -> None:
+    """Claims a run re-checks without storing them anew (re-verification): `checking` meanwhile."""
+    if claim_ids:
+        con.executemany(
+            "INSERT INTO run_claims (run_id, claim_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [[run_id, cid] for cid in claim_ids],
+        )

@@ -95,3 +95,27 @@ def test_check_local_html_file(prefect_harness: None, settings: Settings, tmp_pa
     outcome = check_article([str(page)], allowed(settings, site))
     assert outcome.articles[0]["source_path"]
     assert any(c.status == "supported" for c in outcome.claims)
+
+
+def test_claims_show_checking_only_while_a_run_is_in_flight(
+    prefect_harness: None, settings: Settings, site: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from warehouse.runs import begin_run
+
+    s = allowed(settings, site)
+    check_article([f"{site}/article.html"], s)
+    wh = Warehouse(s.db)
+    with wh.connect(read_only=True) as con:
+        assert {r[0] for r in con.execute("SELECT status FROM live_status").fetchall()} <= {
+            "supported", "refuted", "mixed", "unverified"}
+        claim_id = con.execute("SELECT id FROM claims LIMIT 1").fetchone()[0]
+    run_id = begin_run(wh, "reverify_tracked", {"claim": claim_id}, datetime.now(UTC))
+    with wh.transaction() as con:
+        from warehouse.store import mark_checking
+
+        mark_checking(con, run_id, [claim_id])
+    with wh.connect(read_only=True) as con:
+        assert con.execute("SELECT status FROM live_status WHERE claim_id = ?",
+                           [claim_id]).fetchone() == ("checking",)
