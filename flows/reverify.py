@@ -227,7 +227,7 @@ def _check_request(
             wh, now, settings.reverify, claim_ids=list(claim_ids))}
         unknown = [cid for cid in claim_ids if cid not in known]
         if unknown:
-            raise InputError(f"unknown claim id {', '.join(unknown)}")
+            raise InputError(f"no claim with id {', '.join(unknown)}")
 
 
 @flow(name="reverify_tracked", validate_parameters=False, log_prints=False)

@@ -149,6 +149,6 @@ def test_reverify_through_the_cli(prefect_harness: None, cli: Cli, tmp_path: Pat
         assert [(c["from"], c["to"]) for c in moved] == [("supported", "refuted")]
         assert [e["kind"] for e in result["events"]] == ["changed"]
         code, out, err = cli("reverify", "--claim", "c_nope", "--db", str(db))
-        assert code == 2 and "unknown claim id c_nope" in err
+        assert code == 2 and "no claim with id c_nope" in err
     code, out, _ = cli("history", "--db", str(db), "--json")
     assert [r["kind"] for r in json.loads(out)["history"]].count("changed") == 1

@@ -159,7 +159,7 @@ def test_recheck_claim_adds_editor_evidence(
             "WHERE s.url LIKE '%rail-stats.html'").fetchall() == [("editor",)]
     with pytest.raises(InputError, match="only http"):
         recheck_claim(s, railway, ["file:///etc/passwd"], clock=clock)
-    with pytest.raises(InputError, match="unknown claim id c_nope"):
+    with pytest.raises(InputError, match="no claim with id c_nope"):
         recheck_claim(s, "c_nope", clock=clock)
     # A page another claim already cites is new to this one: linked, and a "new" event for it.
     clock.advance(hours=1)
