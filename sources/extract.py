@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import copy
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor
 
 from sources import jsonld
 from sources.language import guess_language
@@ -55,6 +57,9 @@ _NOISY_CLASS = re.compile(
     r"\b(?:nav|menu|footer|sidebar|cookie|banner|share|social|related|comment|advert|promo|"
     r"newsletter|subscribe|breadcrumb)", re.I)
 
+_CODE = '//script[not(contains(translate(@type, "LDJSON", "ldjson"), "ld+json"))]|//style'
+_OPTIONS = Extractor(output_format="txt", comments=False, tables=True, with_metadata=False)
+
 log = logging.getLogger(__name__)
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)  # their warnings are our "None"
@@ -65,7 +70,9 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document | No
     text = decode_bytes(html) if isinstance(html, bytes) else html
     if text is None:
         return None
-    text = text[:MAX_CHARS].replace("\x00", "")
+    text = text[:MAX_CHARS]
+    if "\x00" in text:  # memchr-fast; replace() scans and copies 200 KB even when there is none
+        text = text.replace("\x00", "")
     if not text.strip():
         return None
     if not _HTML_HINT.search(text[:5000]):
@@ -79,6 +86,7 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document | No
     published = _published(tree, meta, objects)
     lang = (tree.get("lang") or meta.get("og:locale") or "").strip().lower()[:2] or None
     canonical = _canonical(tree, meta, url)
+    _drop_code(tree)  # JSON-LD and htmldate have read the scripts they need
     main = _cap(_main_text(tree, url, objects))  # the fallback prunes the tree: meta first
     if not main:
         return None
@@ -125,6 +133,17 @@ def _jsonld(tree: Any) -> list[dict[str, Any]]:
     return objects[: jsonld.MAX_OBJECTS]
 
 
+def _drop_code(tree: Any) -> None:
+    """Scripts (bar JSON-LD) and styles out of the tree before trafilatura reads it.
+
+    They are most of a modern page's bytes, trafilatura copies the whole tree three times
+    before its own cleaning drops them, and no reader here takes text from them: about
+    0.3 ms a page on 50-200 KB pages. JSON-LD stays (trafilatura's baseline reads
+    ``articleBody`` from it)."""
+    for el in tree.xpath(_CODE):
+        el.drop_tree()
+
+
 def _meta(tree: Any) -> dict[str, str]:
     """``<meta>`` by property/name/itemprop, lowercased keys, first value wins."""
     found: dict[str, str] = {}
@@ -137,7 +156,7 @@ def _meta(tree: Any) -> dict[str, str]:
 
 
 def _main_text(tree: Any, url: str | None, objects: list[dict[str, Any]]) -> str:
-    oversized = sum(1 for _ in tree.iter()) > MAX_ELEMENTS
+    oversized = tree.xpath("count(//*)") > MAX_ELEMENTS  # counted in libxml2, no Python proxies
     main = "" if oversized else _trafilatura(tree, url)
     body = normalize_text(jsonld.first_field(objects, "articleBody") or "")
     if body and len(main) < 0.5 * len(body):
@@ -159,10 +178,12 @@ def _cap(text: str) -> str:
 
 def _trafilatura(tree: Any, url: str | None) -> str:
     """trafilatura on our parsed tree (it reads a copy and leaves ours as it was; parsing the
-    page once instead of twice saves about a fifth of the time)."""
+    page once instead of twice saves about a fifth of the time). Its options are built once:
+    ``Extractor()`` reads its config file's values on every call (~50 us a page)."""
+    options = copy(_OPTIONS)
+    options.url = options.source = url
     try:
-        out = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
-                                  output_format="txt", with_metadata=False)
+        out = trafilatura.extract(tree, options=options)
     except Exception as exc:  # a parser bug on a hostile page must not stop the run
         log.debug("trafilatura failed on %s: %s", url, exc)
         return ""
@@ -340,10 +361,23 @@ def _base(tree: Any, url: str | None) -> str | None:
     return url
 
 
+def word_set(text: str) -> set[str]:
+    """``set(re.findall(r"\\w+", text))``, about 3x faster: a whitespace split gives most words
+    whole (a token of only letters and digits is one ``\\w+`` match, ``str.isalnum`` and
+    ``\\w`` being the same test bar "_"), and the regex reads only the distinct tokens that
+    carry punctuation."""
+    words = set(text.split())
+    mixed = [w for w in words if not w.isalnum()]
+    if mixed:
+        words.difference_update(mixed)
+        words.update(_WORDS.findall(" ".join(mixed)))
+    return words
+
+
 def _links(tree: Any, url: str | None, main: str) -> tuple[Link, ...]:
     """Links whose anchor text is part of the main text, resolved, deduplicated by canonical URL."""
     flat = main.replace("\n", " ")  # main text is normalized: lines are its only breaks
-    words = set(_WORDS.findall(flat.lower()))
+    words = word_set(flat.lower())
     own = canonical_url(url) if url else None
     seen: set[str] = set()
     links: list[Link] = []
