@@ -375,17 +375,23 @@ def word_set(text: str) -> set[str]:
 
 
 def _links(tree: Any, url: str | None, main: str) -> tuple[Link, ...]:
-    """Links whose anchor text is part of the main text, resolved, deduplicated by canonical URL."""
+    """Links whose anchor text is part of the main text, resolved, deduplicated by canonical URL.
+
+    Most anchors (menus, footers, related lists) fail the word test, so it is the only work
+    they cost; URLs are resolved and canonicalized only for anchors that pass."""
     flat = main.replace("\n", " ")  # main text is normalized: lines are its only breaks
     words = word_set(flat.lower())
-    own = canonical_url(url) if url else None
+    own: str | None = None
     seen: set[str] = set()
     links: list[Link] = []
     for a in tree.iter("a"):
         href = a.get("href")
-        if not href or href.startswith("#"):
+        if not href or href[0] == "#":
             continue
-        anchor = " ".join(a.text_content().split())
+        raw = a.text_content() if len(a) else a.text  # no children: its text is all of it
+        if not raw:
+            continue
+        anchor = " ".join(raw.split())
         if len(anchor) < 2 or not words.issuperset(_WORDS.findall(anchor.lower())):
             continue  # a word of it is not in the text: most links (menus) end here, cheaply
         if anchor not in flat:
@@ -394,6 +400,8 @@ def _links(tree: Any, url: str | None, main: str) -> tuple[Link, ...]:
         if absolute is None:
             continue
         key = canonical_url(absolute)
+        if own is None:
+            own = canonical_url(url) if url else ""
         if key in seen or key == own:
             continue
         seen.add(key)

@@ -57,7 +57,7 @@ def guess_language(text: str) -> str | None:
     """An ISO 639-1 code ("en", "de", "zh", ...) or None when there is too little to tell."""
     sample = text[:SAMPLE]
     words = _words(sample.lower())
-    letters = sum(len(w) for w in words)
+    letters = len("".join(words))
     if letters < 20:
         return None
     if not sample.isascii():  # only then can the script decide
