@@ -37,7 +37,7 @@ def test_a_long_run_and_another_writer_share_the_file(
         with wh.connect(read_only=True) as con:
             claim_ids = [c for (c,) in con.execute("SELECT id FROM claims ORDER BY id").fetchall()]
         site.put("/sources/elbrus.html", ELBRUS_NEW)
-        site.delay = 0.4  # every page takes a while: the run spans many of our writes
+        site.delay = 0.25  # every page takes a while: the run spans many of our writes
 
         run = subprocess.Popen(
             [sys.executable, "-m", "tests.flows.crash_helper", str(s.db), host],
