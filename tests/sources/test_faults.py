@@ -62,9 +62,17 @@ CASES = [
 ]
 
 CHILD = r"""
-import asyncio, json, resource, sys, time
+import asyncio, json, sys, time
 from claimtrack.settings import FetchSettings
 from sources import Fetcher, decode_body
+
+def hwm_kb():
+    # VmHWM: this process's own peak RSS. getrusage's ru_maxrss is kept across exec on Linux,
+    # so in a child of a large pytest process it would report the parent's size.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 args = json.loads(sys.argv[1])
 settings = FetchSettings(**{k: tuple(v) if isinstance(v, list) else v
@@ -74,11 +82,11 @@ async def main():
     async with Fetcher(settings) as fetcher:
         return await fetcher.fetch_many(args["urls"]), fetcher.backend.connected
 
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = hwm_kb()
 t0 = time.monotonic()
 results, connected = asyncio.run(main())
 elapsed = time.monotonic() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = hwm_kb()
 print(json.dumps({
     "elapsed": elapsed, "rss_before_kb": before, "rss_peak_kb": peak,
     "connected": sorted(set(a for a, _ in connected)),
