@@ -144,9 +144,11 @@ def main() -> int:
             load_before = os.getloadavg()[0]
             first = asyncio.run(_first_queue(base))
             cpu_before = cpu_seconds(server.pid)
+            client_before = time.process_time()
             results, wall, alone = asyncio.run(run(base, args.clients, args.requests,
                                                    args.claims))
             cpu_used = cpu_seconds(server.pid) - cpu_before
+            client_used = time.process_time() - client_before
             load_after = os.getloadavg()[0]
         finally:
             server.terminate()
@@ -175,7 +177,8 @@ def main() -> int:
     lines += [
         "",
         f"Server CPU: {cpu_used / served * 1000:.1f} ms per request on average "
-        f"({cpu_used:.1f} s for {served} requests, sign-ins included). "
+        f"({cpu_used:.1f} s for {served} requests, sign-ins included); the load generator "
+        f"(httpx, same machine) used {client_used / served * 1000:.1f} ms per request. "
         f"First queue page after start (builds the in-memory queue index): {first:.0f} ms. "
         f"Load average {load_before:.1f} before, {load_after:.1f} after "
         f"({os.cpu_count()} cores; the machine is shared, so numbers move with its load).",

@@ -10,6 +10,7 @@ lock plus the check serialise every decision; the loser gets a ``ConflictError``
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -80,6 +81,10 @@ class ReviewDesk:
         self.index_check_every = check_every
         self._index: QueueIndex | None = None
         self._index_lock = threading.Lock()
+        self._refreshing = False
+        self._generation = 0  # the lingering file's generation the index was last checked in
+        # finished pages by filter, each with the index token and the span of time it holds for
+        self._pages: dict[QueueFilter, tuple[tuple[int, int], float, float, QueuePage]] = {}
 
     @property
     def hold(self) -> timedelta:
@@ -88,7 +93,12 @@ class ReviewDesk:
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         if self._linger is not None:
-            self._linger.touch()
+            generation = self._linger.touch()
+            if generation != self._generation:  # the file was closed: others may have written
+                self._generation = generation
+                with self._index_lock:
+                    if self._index is not None:
+                        self._index.checked = -math.inf
         with open_connection(self.wh, read_only=self.read_only) as con:
             yield con
 
@@ -106,18 +116,60 @@ class ReviewDesk:
         fingerprint = tuple(con.execute(FINGERPRINT_SQL).fetchone() or ())
         with self._index_lock:
             index = self._index
-            if (index is None or index.fingerprint != fingerprint
-                    or time.monotonic() - index.built > self.index_max_age):
+            if index is None or index.fingerprint != fingerprint:
                 index = self._index = QueueIndex(con, fingerprint, self.clock())
+            elif time.monotonic() - index.built > self.index_max_age:
+                if self._linger is None:  # a one-shot desk: nobody else is waiting
+                    index = self._index = QueueIndex(con, fingerprint, self.clock())
+                elif not self._refreshing:
+                    # only the priorities' ages moved: keep answering from this index while
+                    # a new one is built, instead of stalling every queue page for a rebuild
+                    self._refreshing = True
+                    threading.Thread(target=self._refresh, args=(index,),
+                                     name="review-queue-refresh", daemon=True).start()
             index.checked = time.monotonic()
             return index
 
+    def _refresh(self, old: QueueIndex) -> None:
+        """Rebuild the index in the background; swap it in only if nothing touched the old one
+        meanwhile (a patch or a change would be missing from the new one)."""
+        try:
+            with self._read() as con:
+                fingerprint = tuple(con.execute(FINGERPRINT_SQL).fetchone() or ())
+                version = old.version
+                new = QueueIndex(con, fingerprint, self.clock())
+            with self._index_lock:
+                if (self._index is old and old.version == version
+                        and old.fingerprint == fingerprint):
+                    new.checked = old.checked
+                    self._index = new
+                else:
+                    old.built = time.monotonic()  # try again after another max_age
+        finally:
+            self._refreshing = False
+
     def queue(self, f: QueueFilter | None = None) -> QueuePage:
-        """Claims by priority under ``f``, one page, with the count of each state."""
+        """Claims by priority under ``f``, one page, with the count of each state.
+
+        A finished page is kept until the index changes (a rebuild, or a patch after this
+        desk's own write) or a hold on it expires, so repeated pages cost a dict lookup.
+        """
         f = (f or QueueFilter()).validated()
         now = self.clock()
         with self._read() as con:
-            return queue_page(self._fresh_index(con), con, f, now, self.hold)
+            index = self._fresh_index(con)
+            t, token = now.timestamp(), index.token
+            hit = self._pages.get(f)
+            if hit is not None and hit[0] == token and hit[1] <= t < hit[2]:
+                return hit[3]
+            page = queue_page(index, con, f, now, self.hold)
+            until = index.states_until  # any hold expiring changes the counts
+            with self._index_lock:
+                if index is self._index:
+                    if len(self._pages) >= 1024:
+                        self._pages.clear()
+                    self._pages[f] = (token, t, until, page)
+            return page
 
     def claim(self, claim_id: str) -> ClaimDetail | None:
         """Everything an editor needs to decide one claim; None when there is no such claim."""

@@ -56,14 +56,15 @@ def open_transaction(wh: Warehouse) -> Iterator[Connection]:
         con.execute("COMMIT")
 
 
-
 class Linger:
     """Keeps one connection open for ``seconds`` after the last call, then closes it.
 
     Opening a warehouse file costs tens of milliseconds, reusing an open one (DuckDB caches the
     database per process while any connection is open) costs microseconds. Back-to-back requests
     share the open file; when the desk goes idle the file is released, so a scheduled run in
-    another process can take the write lock.
+    another process can take the write lock. ``generation`` counts the opens: another process
+    can only have written while the file was closed, so a reader that saw a different generation
+    must look at the warehouse again before trusting what it cached.
     """
 
     def __init__(self, wh: Warehouse, seconds: float, threads: int | None = None) -> None:
@@ -73,19 +74,24 @@ class Linger:
         self._lock = threading.Lock()
         self._stack: ExitStack | None = None
         self._last = 0.0
+        self.generation = 0
 
-    def touch(self) -> None:
+    def touch(self) -> int:
+        """Keep the file open a while longer; returns the current generation."""
         with self._lock:
             self._last = time.monotonic()
             if self._stack is not None:
-                return
+                return self.generation
             stack = ExitStack()
             con = stack.enter_context(open_connection(self.wh))
             if self.threads:
                 # an int, not user input; SET takes no parameters
                 con.execute(f"SET threads = {int(self.threads)}")
             self._stack = stack
+            self.generation += 1
+            generation = self.generation
         threading.Thread(target=self._watch, name="warehouse-linger", daemon=True).start()
+        return generation
 
     def _watch(self) -> None:
         while True:

@@ -7,6 +7,7 @@ patches one claim after its own writes; ``queue_page`` filters, counts and pages
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from datetime import UTC, datetime, timedelta
@@ -59,6 +60,9 @@ _INDEX_SQL = (
 )
 
 
+_serials = itertools.count(1)
+
+
 class QueueIndex:
     """Every claim's queue fields as columns, sorted by priority, answered from memory.
 
@@ -96,6 +100,10 @@ class QueueIndex:
         self.status_codes = {s: self.status == s for s in MACHINE_STATUSES}
         self.kind_codes: dict[str, np.ndarray] = {}
         self.article_ids: dict[str, tuple[str, ...]] = {}  # filled as pages are shown
+        self.article_claims: dict[str, np.ndarray] = {}  # article id -> positions, as asked
+        self.serial = next(_serials)
+        self.version = 0  # bumped by every patch: what was derived from the columns is stale
+        self._states: tuple[int, float, float, float, np.ndarray] | None = None
 
     def kind_mask(self, kind: str) -> np.ndarray:
         mask = self.kind_codes.get(kind)
@@ -116,13 +124,41 @@ class QueueIndex:
         self.rating[i] = d.rating if d else None
         self.decided_by[i] = d.editor if d else None
         self.needs_person[i] = state.needs_person
+        self.version += 1
 
     def states(self, now: datetime, hold_seconds: float) -> np.ndarray:
-        """0 open, 1 in_review, 2 decided, 3 auto, 4 unchecked (the order of STATES)."""
+        """0 open, 1 in_review, 2 decided, 3 auto, 4 unchecked (the order of STATES).
+
+        Between patches a state changes only when a hold expires, so the array is kept until
+        the next expiry (or a patch) instead of being recomputed over every claim per page.
+        """
+        t = now.timestamp()
+        version = self.version  # read first: a patch landing meanwhile leaves this entry stale
+        cached = self._states
+        if (cached is not None and cached[0] == version and cached[1] == hold_seconds
+                and cached[2] <= t < cached[3]):
+            return cached[4]
         with np.errstate(invalid="ignore"):
-            held = self.taken_at > now.timestamp() - hold_seconds
-        return np.select(
-            [self.needs_person & held, self.needs_person, self.has_decision, self.has_verdict], [1, 0, 2, 3], 4)
+            expires = self.taken_at + hold_seconds
+            held = expires > t
+            later = expires[held]
+        states = np.select(
+            [self.needs_person & held, self.needs_person, self.has_decision, self.has_verdict],
+            [1, 0, 2, 3], 4)
+        states.flags.writeable = False
+        until = float(later.min()) if later.size else math.inf
+        self._states = (version, hold_seconds, t, until, states)
+        return states
+
+    @property
+    def states_until(self) -> float:
+        """When the last computed states stop holding (the next hold expiry), epoch seconds."""
+        return self._states[3] if self._states is not None else -math.inf
+
+    @property
+    def token(self) -> tuple[int, int]:
+        """Identifies the index and its patches: a page computed under another token is stale."""
+        return (self.serial, self.version)
 
     def item(self, i: int, state: int, hold: timedelta, article_ids: tuple[str, ...]) -> QueueItem:
         taken = _epoch_to_dt(float(self.taken_at[i]))
@@ -153,10 +189,15 @@ def queue_page(index: QueueIndex, con: Connection, f: QueueFilter, now: datetime
     if f.assignee:
         base &= (states == 1) & (index.holder == f.assignee)
     if f.article:
-        ids = [r[0] for r in con.execute(
-            "SELECT DISTINCT claim_id FROM claim_mentions WHERE article_id = ?",
-            [f.article]).fetchall()]
-        positions = [index.position[c] for c in ids if c in index.position]
+        positions = index.article_claims.get(f.article)
+        if positions is None:  # mentions are in the fingerprint: a new one rebuilds the index
+            ids = [r[0] for r in con.execute(
+                "SELECT DISTINCT claim_id FROM claim_mentions WHERE article_id = ?",
+                [f.article]).fetchall()]
+            positions = np.array(sorted(index.position[c] for c in ids if c in index.position),
+                                 dtype=np.int64)
+            if len(index.article_claims) < 10_000:
+                index.article_claims[f.article] = positions
         only = np.zeros(len(states), dtype=bool)
         only[positions] = True
         base &= only

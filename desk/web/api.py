@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -21,6 +20,7 @@ from claimtrack.errors import AuthError, ConflictError, InputError
 from desk.web.auth import bearer
 from desk.web.pages import state_of
 from desk.web.serialize import claim_json, decision_json, hold_json, queue_json
+from desk.web.threads import run_in_threadpool
 from warehouse.review import QueueFilter
 
 Handler = Callable[[Request, str], Awaitable[Response]]

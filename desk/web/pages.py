@@ -12,7 +12,6 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,6 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from claimtrack.errors import AuthError, ClaimtrackError, ConflictError, InputError
 from desk.web.auth import CSRF_FIELD, client_ip, csrf_ok, csrf_token
 from desk.web.render import safe_url
+from desk.web.threads import run_in_threadpool
 from warehouse.review import KINDS, MACHINE_STATUSES, STATE_FILTERS, QueueFilter
 
 if TYPE_CHECKING:

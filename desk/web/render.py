@@ -6,12 +6,15 @@ script when clicked, so only http(s) URLs become links; anything else is shown a
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
+import markupsafe
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "review"
 
@@ -44,6 +47,31 @@ def query(params: dict[str, Any], **changes: Any) -> str:
                       if v not in (None, "") and not (k == "page" and v == 1)})
 
 
+class Fragments:
+    """HTML of one template per distinct record, rendered once and reused.
+
+    The records are frozen dataclasses, so a record's value is its cache key: when anything on
+    it changes (a hold, a decision, a state) it is a different key and is rendered afresh. Only
+    templates that read nothing but ``item`` qualify (no session, no CSRF token).
+    """
+
+    def __init__(self, template: jinja2.Template, limit: int = 20_000) -> None:
+        self.template = template
+        self.limit = limit
+        self._html: dict[Hashable, markupsafe.Markup] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, item: Hashable) -> markupsafe.Markup:
+        html = self._html.get(item)
+        if html is None:
+            html = markupsafe.Markup(self.template.render(item=item))
+            with self._lock:
+                if len(self._html) >= self.limit:
+                    self._html.clear()
+                self._html[item] = html
+        return html
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -54,4 +82,5 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(safe_url=safe_url, when=when, pct=pct)
     env.globals.update(query=query)
+    env.globals.update(queue_row=Fragments(env.get_template("queue_row.html")))
     return env
