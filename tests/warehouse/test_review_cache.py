@@ -1,0 +1,133 @@
+"""The desk's caches (queue index, states, finished pages) never hide a write: the desk's own
+writes show at once, holds expire on time, writes through another connection show after the
+fingerprint check, and writes by another process show as soon as the file is reopened."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from claimtrack.clock import FrozenClock
+from claimtrack.settings import ReviewSettings
+from tests.desk.review_fixtures import T0, SmallDesk, build_small
+from warehouse.db import Warehouse
+from warehouse.review import QueueFilter, ReviewDesk
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0 + timedelta(days=3))
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path / "wh.duckdb")
+
+
+@pytest.fixture
+def seeded(wh: Warehouse) -> SmallDesk:
+    return build_small(wh)
+
+
+def _desk(wh: Warehouse, clock: FrozenClock, **kw: float) -> Iterator[ReviewDesk]:
+    desk = ReviewDesk(wh, ReviewSettings(hold_minutes=30), clock=clock, **kw)
+    try:
+        yield desk
+    finally:
+        desk.close()
+
+
+@pytest.fixture
+def app_desk(wh: Warehouse, clock: FrozenClock, seeded: SmallDesk) -> Iterator[ReviewDesk]:
+    """As the web app runs it: a lingering file, and no fingerprint check for a minute, so only
+    the desk's own bookkeeping can make a write show."""
+    yield from _desk(wh, clock, linger=5.0, check_every=60.0, threads=1)
+
+
+def _take_elsewhere(con: object, claim_id: str, editor: str, at: object) -> None:
+    con.execute(  # type: ignore[attr-defined]
+        "INSERT INTO reviews (id, claim_id, editor, action, created_at) "
+        "VALUES ('rv_999999999999', ?, ?, 'take', ?)", [claim_id, editor, at])
+
+
+def test_a_repeated_page_is_served_from_the_cache(app_desk: ReviewDesk) -> None:
+    first = app_desk.queue()
+    assert app_desk.queue() is first
+    assert app_desk.queue(QueueFilter(state="all")) is not first
+
+
+def test_own_take_and_decision_show_at_once(app_desk: ReviewDesk, seeded: SmallDesk) -> None:
+    before = app_desk.queue()
+    assert before.counts["in_review"] == 0
+    assert app_desk.queue(QueueFilter(assignee="ana")).total == 0
+    app_desk.take(seeded.roads, "ana")
+    page = app_desk.queue()
+    roads = next(i for i in page.items if i.claim_id == seeded.roads)
+    assert roads.state == "in_review" and roads.hold is not None and roads.hold.editor == "ana"
+    assert page.counts["in_review"] == 1
+    assert [i.claim_id for i in app_desk.queue(QueueFilter(assignee="ana")).items] == [
+        seeded.roads]
+    detail = app_desk.claim(seeded.roads)
+    assert detail is not None and detail.hold is not None and detail.hold.editor == "ana"
+
+    app_desk.decide(seeded.roads, "ana", "misleading", note="n", version=detail.version)
+    page = app_desk.queue()
+    assert seeded.roads not in [i.claim_id for i in page.items]
+    assert page.counts["decided"] == before.counts["decided"] + 1
+    decided = app_desk.queue(QueueFilter(state="decided"))
+    roads = next(i for i in decided.items if i.claim_id == seeded.roads)
+    assert roads.rating == "misleading" and roads.decided_by == "ana"
+
+
+def test_a_hold_expires_on_a_cached_page(app_desk: ReviewDesk, seeded: SmallDesk,
+                                         clock: FrozenClock) -> None:
+    app_desk.take(seeded.jobs, "ben")
+    assert app_desk.queue().counts["in_review"] == 1
+    clock.advance(minutes=29)
+    assert app_desk.queue().counts["in_review"] == 1
+    clock.advance(minutes=2)
+    page = app_desk.queue()
+    jobs = next(i for i in page.items if i.claim_id == seeded.jobs)
+    assert page.counts["in_review"] == 0 and jobs.state == "open" and jobs.hold is None
+
+
+def test_another_connection_shows_after_the_check(wh: Warehouse, clock: FrozenClock,
+                                                  seeded: SmallDesk) -> None:
+    for desk in _desk(wh, clock, linger=5.0, check_every=0.2, threads=1):
+        assert desk.queue().counts["in_review"] == 0
+        with wh.transaction() as con:  # e.g. another desk or a flow in this process
+            _take_elsewhere(con, seeded.roads, "cara", clock())
+        time.sleep(0.25)
+        page = desk.queue()
+        assert page.counts["in_review"] == 1
+        roads = next(i for i in page.items if i.claim_id == seeded.roads)
+        assert roads.hold is not None and roads.hold.editor == "cara"
+
+
+def test_another_process_shows_when_the_file_is_reopened(wh: Warehouse, clock: FrozenClock,
+                                                         seeded: SmallDesk) -> None:
+    """Another process can only write while the desk has the file closed; reopening it makes
+    the desk look again, even though its periodic check is a minute away."""
+    for desk in _desk(wh, clock, linger=5.0, check_every=60.0, threads=1):
+        assert desk.queue().counts["in_review"] == 0
+        desk.close()
+        script = (
+            "import sys, duckdb\n"
+            "con = duckdb.connect(sys.argv[1])\n"
+            "con.execute(\"INSERT INTO reviews (id, claim_id, editor, action, created_at) "
+            "VALUES ('rv_999999999999', ?, 'dan', 'take', ?::TIMESTAMPTZ)\", "
+            "[sys.argv[2], sys.argv[3]])\n"
+            "con.close()\n"
+        )
+        subprocess.run([sys.executable, "-c", script, str(wh.path), seeded.jobs,
+                        clock().isoformat()], check=True, timeout=60)
+        page = desk.queue()
+        assert page.counts["in_review"] == 1
+        jobs = next(i for i in page.items if i.claim_id == seeded.jobs)
+        assert jobs.hold is not None and jobs.hold.editor == "dan"
