@@ -187,8 +187,8 @@ def record_reads(
                 (read.document.title if read.document else None) or c.title or None, now,
             )
             store.link_claim_source(con, claim_id, read.source_id, c, run_id)
-    for read in reads.values():
-        store.save_fetch(con, run_id, read.source_id, read.result, now)
+    store.save_fetches(con, run_id, [(read.source_id, read.result) for read in reads.values()],
+                       now)
     store.save_snapshots(con, [
         (read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
          read.result.content_type, read.document, read.passages)
