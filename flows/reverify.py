@@ -202,7 +202,7 @@ def record(
     new_urls = set(new.urls())
     stages.record_reads(con, run_id, new, {u: reads[u] for u in new_urls}, now)
     known = [read for url, read in reads.items() if url not in new_urls]
-    tracking.save_fetches(con, run_id, [(r.source_id, r.result) for r in known], now)
+    store.save_fetches(con, run_id, [(r.source_id, r.result) for r in known], now)
     store.save_snapshots(con, [
         (read.snapshot_hash, read.source_id, read.snapshot_path, read.result.bytes,
          read.result.content_type, read.document, read.passages)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from claims.model import Claim, DateRef, Entity, Quantity, Quote
 from claimtrack.settings import ReverifySettings
-from sources.model import Candidate, FetchResult
+from sources.model import Candidate
 from warehouse.db import Connection, Warehouse
 from warehouse.ids import stable_id
 from warehouse.queries import ids
@@ -281,44 +281,6 @@ def save_events(con: Connection, events: Iterable[SourceEvent]) -> None:
             "from_snapshot, to_snapshot, reason, happened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-
-
-_FETCH_ROW = json.dumps({
-    "id": "VARCHAR", "source_id": "VARCHAR", "url": "VARCHAR", "final_url": "VARCHAR",
-    "status": "VARCHAR", "reason": "VARCHAR", "http_status": "INTEGER",
-    "content_type": "VARCHAR", "bytes": "BIGINT", "ms": "INTEGER", "attempts": "INTEGER",
-    "snapshot_hash": "VARCHAR", "etag": "VARCHAR", "last_modified": "VARCHAR",
-})
-
-
-def save_fetches(
-    con: Connection, run_id: str, attempts: Sequence[tuple[str, FetchResult]], now: datetime
-) -> None:
-    """Many fetch attempts (source id, result) in one statement: the rows of ``store.save_fetch``,
-    keyed the same way, for the thousands of 304s of a re-verification.
-
-    The rows travel as one JSON text parameter parsed inside DuckDB: binding thousands of
-    Python values one by one costs about a second per thousand rows, the JSON a few ms.
-    """
-    if not attempts:
-        return
-    payload = json.dumps([
-        {"id": stable_id("f", run_id, r.url), "source_id": source_id, "url": r.url,
-         "final_url": r.final_url, "status": r.status, "reason": r.reason,
-         "http_status": r.http_status, "content_type": r.content_type, "bytes": r.bytes,
-         "ms": r.ms, "attempts": r.attempts, "snapshot_hash": r.sha256, "etag": r.etag,
-         "last_modified": r.last_modified}
-        for source_id, r in attempts
-    ])
-    con.execute(
-        "INSERT OR REPLACE INTO fetches (id, run_id, source_id, url, final_url, attempted_at, "
-        "status, reason, http_status, content_type, bytes, ms, attempts, snapshot_hash, etag, "
-        "last_modified) SELECT r.id, ?, r.source_id, r.url, r.final_url, ?::TIMESTAMPTZ, "
-        "r.status, r.reason, r.http_status, r.content_type, r.bytes, r.ms, r.attempts, "
-        "r.snapshot_hash, r.etag, r.last_modified "
-        "FROM (SELECT unnest(from_json(?, '[' || ? || ']')) AS r)",
-        [run_id, now, payload, _FETCH_ROW],
-    )
 
 
 def _since(value: date | datetime | None) -> datetime | None:

@@ -205,7 +205,7 @@ def test_export_parquet_writes_every_table_readable_by_duckdb(wh: Warehouse, tmp
     assert all(e.path.is_file() for e in exported)
 
 
-def test_save_fetches_writes_what_save_fetch_writes(wh: Warehouse) -> None:
+def test_save_fetches_writes_one_row_per_run_and_url(wh: Warehouse) -> None:
     results = [FetchResult(url="http://h/a", status="fetched", reason="not_modified",
                            http_status=304, etag='"1"', sha256="h1", not_modified=True, ms=3),
                FetchResult(url="http://h/b", status="failed", reason="http_410", http_status=410)]
@@ -214,8 +214,8 @@ def test_save_fetches_writes_what_save_fetch_writes(wh: Warehouse) -> None:
             store.save_fetch(con, "r1", "s_" + r.url[-1], r, T0)
         one = con.execute("SELECT * FROM fetches ORDER BY url").fetchall()
         con.execute("DELETE FROM fetches")
-        tracking.save_fetches(con, "r1", [("s_" + r.url[-1], r) for r in results], T0)
-        tracking.save_fetches(con, "r1", [("s_" + r.url[-1], r) for r in results], T0)
+        store.save_fetches(con, "r1", [("s_" + r.url[-1], r) for r in results], T0)
+        store.save_fetches(con, "r1", [("s_" + r.url[-1], r) for r in results], T0)
         assert con.execute("SELECT * FROM fetches ORDER BY url").fetchall() == one
 
 
