@@ -35,8 +35,9 @@ def seeded(wh: Warehouse) -> SmallDesk:
     return build_small(wh)
 
 
-def _desk(wh: Warehouse, clock: FrozenClock, **kw: float) -> Iterator[ReviewDesk]:
-    desk = ReviewDesk(wh, ReviewSettings(hold_minutes=30), clock=clock, **kw)
+def _desk(wh: Warehouse, clock: FrozenClock, check_every: float) -> Iterator[ReviewDesk]:
+    desk = ReviewDesk(wh, ReviewSettings(hold_minutes=30), clock=clock, linger=5.0,
+                      check_every=check_every, threads=1)
     try:
         yield desk
     finally:
@@ -47,7 +48,7 @@ def _desk(wh: Warehouse, clock: FrozenClock, **kw: float) -> Iterator[ReviewDesk
 def app_desk(wh: Warehouse, clock: FrozenClock, seeded: SmallDesk) -> Iterator[ReviewDesk]:
     """As the web app runs it: a lingering file, and no fingerprint check for a minute, so only
     the desk's own bookkeeping can make a write show."""
-    yield from _desk(wh, clock, linger=5.0, check_every=60.0, threads=1)
+    yield from _desk(wh, clock, check_every=60.0)
 
 
 def _take_elsewhere(con: object, claim_id: str, editor: str, at: object) -> None:
@@ -99,7 +100,7 @@ def test_a_hold_expires_on_a_cached_page(app_desk: ReviewDesk, seeded: SmallDesk
 
 def test_another_connection_shows_after_the_check(wh: Warehouse, clock: FrozenClock,
                                                   seeded: SmallDesk) -> None:
-    for desk in _desk(wh, clock, linger=5.0, check_every=0.2, threads=1):
+    for desk in _desk(wh, clock, check_every=0.2):
         assert desk.queue().counts["in_review"] == 0
         with wh.transaction() as con:  # e.g. another desk or a flow in this process
             _take_elsewhere(con, seeded.roads, "cara", clock())
@@ -114,7 +115,7 @@ def test_another_process_shows_when_the_file_is_reopened(wh: Warehouse, clock: F
                                                          seeded: SmallDesk) -> None:
     """Another process can only write while the desk has the file closed; reopening it makes
     the desk look again, even though its periodic check is a minute away."""
-    for desk in _desk(wh, clock, linger=5.0, check_every=60.0, threads=1):
+    for desk in _desk(wh, clock, check_every=60.0):
         assert desk.queue().counts["in_review"] == 0
         desk.close()
         script = (
