@@ -175,7 +175,8 @@ class ReviewDesk:
         """Everything an editor needs to decide one claim; None when there is no such claim."""
         now = self.clock()
         with self._read() as con:
-            st = claim_state(con, claim_id)
+            index = self._index
+            st = claim_state(con, claim_id, index.claim_row(claim_id) if index else None)
             if st is None:
                 return None
             held = st.holder is not None and st.holder[1] > now - self.hold

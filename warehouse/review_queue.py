@@ -111,6 +111,13 @@ class QueueIndex:
             mask = self.kind_codes[kind] = self.kind == kind
         return mask
 
+    def claim_row(self, claim_id: str) -> tuple[str, str, str, float] | None:
+        """(id, text, kind, checkworthiness) of a claim the index holds."""
+        i = self.position.get(claim_id)
+        if i is None:
+            return None
+        return (claim_id, str(self.text[i]), str(self.kind[i]), float(self.checkworthiness[i]))
+
     def patch(self, state: ClaimState) -> None:
         """Bring one claim's hold and decision up to date after this desk wrote them."""
         i = self.position.get(state.claim[0])
