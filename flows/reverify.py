@@ -282,6 +282,8 @@ def _reverify(
     if not found:
         return ReverifyOutcome(run_id, (), (), 0, 0, 0)
     previous = {d.claim_id: d.status for d in due if d.status is not None}
+    with wh.transaction() as con:  # these claims show `checking` until the run ends
+        store.mark_checking(con, run_id, [c.id for c, _ in found])
     known = tracking.known_sources(wh, [c.id for c, _ in found], exclude_run=run_id)
     lap("select")
     unverified = [c for c, _ in found if previous.get(c.id, "unverified") == "unverified"]
