@@ -3,9 +3,9 @@ Markdown summary and a table of claims) so the Prefect UI shows what the run fou
 
 from __future__ import annotations
 
-import desk.report as render
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+import desk.report as render
 from claimtrack.settings import Settings
 from warehouse import reports
 from warehouse.db import Warehouse
