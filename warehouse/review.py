@@ -62,8 +62,10 @@ class ReviewDesk:
 
     A long-running app passes ``linger`` (seconds) to keep the file open between close calls,
     and ``check_every`` (seconds between fingerprint checks, each a scan of the verdicts): how
-    long another process's writes may take to show in the queue. The default, 0, checks on
-    every call; this desk's own writes show at once either way. ``threads`` sets DuckDB's
+    long a write through another connection in this process may take to show in the queue.
+    The default, 0, checks on every call. This desk's own writes show at once either way, and
+    so do another process's: it can only write while the file is closed, and a reopen forces a
+    check. ``threads`` sets DuckDB's
     worker threads while the file is held open: a web app runs many small queries at once, and
     one thread per query (the caller's) answers them without waking a pool per query.
     """
