@@ -179,7 +179,8 @@ def _cap(text: str) -> str:
 def _trafilatura(tree: Any, url: str | None) -> str:
     """trafilatura on our parsed tree (it reads a copy and leaves ours as it was; parsing the
     page once instead of twice saves about a fifth of the time). Its options are built once:
-    ``Extractor()`` reads its config file's values on every call (~50 us a page)."""
+    ``extract()`` with keywords builds an ``Extractor``, reading its settings out of a
+    ConfigParser, on every call (~50 us a page)."""
     options = copy(_OPTIONS)
     options.url = options.source = url
     try:
