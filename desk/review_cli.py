@@ -27,7 +27,7 @@ review_app = typer.Typer(help="The editorial review queue: list, show, decide, t
                          no_args_is_help=True)
 editors_app = typer.Typer(help="Editor accounts for the review desk.", no_args_is_help=True)
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file [env CLAIMTRACK_DB].")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file (env CLAIMTRACK_DB).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 EditorOpt = Annotated[str, typer.Option("--editor", help="Who is acting (an editor account).")]
 
