@@ -32,6 +32,18 @@ def _is_lock_error(exc: Exception) -> bool:
     return any(marker in text for marker in _LOCK_MARKERS)
 
 
+@contextmanager
+def atomic(con: Connection) -> Iterator[Connection]:
+    """BEGIN ... COMMIT on ``con``, or ROLLBACK when anything inside raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 class Warehouse:
     """A handle on one warehouse (a file path or a DuckDB connection string such as ``md:db``)."""
 
@@ -89,14 +101,8 @@ class Warehouse:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """All or nothing: a crash inside leaves no half-written rows visible."""
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        with self.connect() as con, atomic(con):
+            yield con
 
     @contextmanager
     def _open_unmigrated(self) -> Iterator[Connection]:

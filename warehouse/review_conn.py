@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from warehouse.db import Connection, Warehouse
+from warehouse.db import Connection, Warehouse, atomic
 
 write_lock = threading.Lock()
 _open_lock = threading.Lock()
@@ -46,14 +46,8 @@ def open_connection(wh: Warehouse, *, read_only: bool = False) -> Iterator[Conne
 @contextmanager
 def open_transaction(wh: Warehouse) -> Iterator[Connection]:
     """``wh.transaction()`` over ``open_connection``: all or nothing."""
-    with open_connection(wh) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+    with open_connection(wh) as con, atomic(con):
+        yield con
 
 
 class Linger:
