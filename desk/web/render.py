@@ -79,6 +79,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no stat() on every render
     )
     env.filters.update(safe_url=safe_url, when=when, pct=pct)
     env.globals.update(query=query)
