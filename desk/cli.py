@@ -93,14 +93,11 @@ def claims(
     """Extract the check-worthy claims of an article: no source fetching, no database."""
     import claims as claims_pkg
     from desk.output import console, print_json
-    from flows.stages import fetch_one, parse_published
+    from flows.stages import fetch_one
     from sources import read_article
 
-    when = parse_published(published)
     art = read_article(article, published=published, fetch=fetch_one(settings_for(ctx)))
-    found = claims_pkg.extract_claims(art.text, published=when or parse_published(art.published))
-    if not all_sentences:
-        found = [c for c in found if c.checkworthy]
+    found = claims_pkg.extract_claims(art.text, published=art.published, keep_all=all_sentences)
     if as_json:
         print_json({"article": {"id": art.id, "title": art.title, "published": art.published},
                     "claims": [claims_pkg.claim_to_json(c) for c in found]})

@@ -57,7 +57,7 @@ def check_article(
         t = time.perf_counter()
         found: list[tuple[Claim, str]] = []
         for article in read_articles:
-            extracted = extract_task(article, published)
+            extracted = extract_task(article)
             stored = stages.store_article(wh, run_id, article, extracted, clock())
             found.extend((c, article.id) for c in stored)
         timed("extract", t)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
 import claims
 import sources
@@ -63,15 +63,6 @@ class Discovered:
         return list(seen)
 
 
-def parse_published(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InputError(f"--published {value!r} is not a date (use YYYY-MM-DD)") from exc
-
-
 def fetch_one(settings: Settings) -> Callable[[str], FetchResult]:
     def fetch(url: str) -> FetchResult:
         return sources.fetch_urls([url], settings.fetch)[0]
@@ -80,16 +71,16 @@ def fetch_one(settings: Settings) -> Callable[[str], FetchResult]:
 
 
 def ingest(arg: str, settings: Settings, published: str | None) -> Article:
-    parse_published(published)
+    """Read an article; ``published`` (validated by ``read_article``) overrides the page's date."""
     scheme = arg.split("://", 1)[0].lower() if "://" in arg else None
     if scheme is not None and scheme not in {"http", "https"}:
         raise InputError(f"{arg}: only http:// and https:// URLs can be checked")
     return sources.read_article(arg, published=published, fetch=fetch_one(settings))
 
 
-def extract(article: Article, published: str | None) -> list[Claim]:
-    when = parse_published(published or article.published)
-    return [c for c in claims.extract_claims(article.text, published=when) if c.checkworthy]
+def extract(article: Article) -> list[Claim]:
+    """The check-worthy claims; ``article.published`` already holds a ``--published`` date."""
+    return claims.extract_claims(article.text, published=article.published)
 
 
 def store_article(
@@ -126,18 +117,14 @@ def discover(
     return out
 
 
-def _validators(wh: Warehouse, urls: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
-    with wh.connect(read_only=True) as con:
-        return queries.last_validators(con, urls)
-
-
 def fetch_and_read(
     wh: Warehouse, settings: Settings, run_id: str, discovered: Discovered, now: datetime,
-    *, conditional: bool = False,
 ) -> dict[str, SourceRead]:
-    """Fetch every candidate URL once, snapshot and read it, and record every attempt."""
-    validators = _validators(wh, discovered.urls()) if conditional else {}
-    reads = read_sources(wh, settings, discovered, validators)
+    """Fetch every candidate URL once, snapshot and read it, and record every attempt.
+
+    Unconditional: a check reads pages afresh; re-verification sends validators
+    (``flows.reverify``, from ``tracking.prior_validators``)."""
+    reads = read_sources(wh, settings, discovered)
     with wh.transaction() as con:
         record_reads(con, run_id, discovered, reads, now)
     return reads

@@ -55,7 +55,7 @@ def retry_when_transient(task: Any, task_run: Any, state: Any) -> bool:
 
 def extraction_key(context: Any, parameters: dict[str, Any]) -> str:
     article: Article = parameters["article"]
-    return f"extract-{EXTRACTOR_VERSION}-{article.content_hash}-{parameters.get('published')}"
+    return f"extract-{EXTRACTOR_VERSION}-{article.content_hash}-{article.published}"
 
 
 RETRY: dict[str, Any] = {
@@ -71,8 +71,8 @@ def ingest_task(arg: str, settings: Settings, published: str | None) -> Article:
 
 @task(name="extract", cache_key_fn=extraction_key, cache_expiration=timedelta(days=30),
       persist_result=True)
-def extract_task(article: Article, published: str | None) -> list[Claim]:
-    return stages.extract(article, published)
+def extract_task(article: Article) -> list[Claim]:
+    return stages.extract(article)
 
 
 @task(name="discover", cache_policy=NO_CACHE, **RETRY)

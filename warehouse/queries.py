@@ -23,8 +23,9 @@ def current_statuses(con: Connection, claim_ids: Sequence[str]) -> dict[str, str
     if not claim_ids:
         return {}
     rows = con.execute(
-        "SELECT claim_id, status FROM current_verdicts WHERE list_contains(?, claim_id)",
-        [list(claim_ids)],
+        "SELECT claim_id, status FROM current_verdicts "
+        "WHERE claim_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+        [ids(claim_ids)],
     ).fetchall()
     return dict(rows)
 
@@ -58,29 +59,7 @@ def match_existing_claims(con: Connection, found: Sequence[Claim]) -> dict[str, 
     return out
 
 
-def last_validators(
-    con: Connection, urls: Sequence[str]
-) -> dict[str, tuple[str | None, str | None]]:
-    """ETag and Last-Modified of each URL's last successful fetch, for conditional requests."""
-    if not urls:
-        return {}
-    rows = con.execute(
-        "SELECT url, etag, last_modified FROM ("
-        "  SELECT url, etag, last_modified, row_number() OVER "
-        "  (PARTITION BY url ORDER BY attempted_at DESC, id DESC) AS rn "
-        "  FROM fetches WHERE status = 'fetched' AND list_contains(?, url)"
-        ") WHERE rn = 1",
-        [list(urls)],
-    ).fetchall()
-    return {url: (etag, lm) for url, etag, lm in rows if etag or lm}
-
-
 Snapshot = tuple[str, str | None, Document | None, list[Passage]]  # hash, path, document, passages
-
-
-def last_snapshot(con: Connection, source_id: str) -> Snapshot | None:
-    """The newest snapshot of a source, with its document and passages."""
-    return last_snapshots(con, [source_id]).get(source_id)
 
 
 def last_snapshots(con: Connection, source_ids: Sequence[str]) -> dict[str, Snapshot]:
@@ -107,7 +86,3 @@ def last_snapshots(con: Connection, source_ids: Sequence[str]) -> dict[str, Snap
                             published=published, author=author) if text else None
         out[source_id] = (digest, path, document, passages.get(digest, []))
     return out
-
-
-def claim_ids_json(value: str | None) -> list[str]:
-    return list(json.loads(value)) if value else []

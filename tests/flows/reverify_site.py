@@ -148,7 +148,7 @@ def seed_check(settings: Settings, url: str, now: datetime) -> str:
     wh = Warehouse(settings.db)
     run_id = begin_run(wh, "check_article", {"articles": [url]}, now)
     article = stages.ingest(url, settings, None)
-    found = stages.store_article(wh, run_id, article, stages.extract(article, None), now)
+    found = stages.store_article(wh, run_id, article, stages.extract(article), now)
     discovered = stages.discover(wh, settings, article, found)
     reads = stages.fetch_and_read(wh, settings, run_id, discovered, now)
     verdicts = stages.assess(wh, settings, [(c, article.id) for c in found], discovered, reads)
