@@ -9,6 +9,7 @@ warehouse, stay the same from one demo run to the next.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from claimtrack.errors import InputError
@@ -39,20 +40,17 @@ def run_demo(settings: Settings, *, port: int = 8765, as_json: bool = False) -> 
 
     settings = demo_settings(settings, port)
     started = time.perf_counter()
-    try:
-        server = serve_directory(Path(EXAMPLES_DIR), port=port)
-        base = server.__enter__()
-    except OSError as exc:
-        raise InputError(f"cannot serve the example sources on 127.0.0.1:{port} ({exc.strerror}); "
-                         "try --port with a free port") from exc
-    try:
+    with ExitStack() as stack:
+        try:
+            base = stack.enter_context(serve_directory(Path(EXAMPLES_DIR), port=port))
+        except OSError as exc:
+            raise InputError(f"cannot serve the example sources on 127.0.0.1:{port} "
+                             f"({exc.strerror}); try --port with a free port") from exc
         pages = sorted(p.relative_to(EXAMPLES_DIR).as_posix() for p in Path(SOURCES_DIR).rglob("*.html"))
         with console.status("Importing the example sources into the local corpus…") as status:
             imported = import_corpus([f"{base}/{p}" for p in pages], settings)
             status.update("Checking the example article (extract, discover, fetch, assess)…")
             outcome = check_article([f"{base}/article.html"], settings, providers=DEMO_PROVIDERS)
-    finally:
-        server.__exit__(None, None, None)
     elapsed = time.perf_counter() - started
     result = outcome_json(outcome) | {"corpus": imported, "seconds": round(elapsed, 2),
                                       "db": str(settings.db)}
