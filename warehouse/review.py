@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -22,7 +22,19 @@ from claimtrack.clock import Clock, utcnow
 from claimtrack.errors import ConflictError, InputError
 from claimtrack.settings import ReviewSettings
 from warehouse.db import Connection, Warehouse
-from warehouse.review_claim import claim_state, evidence, mentions, timeline
+from warehouse.review_claim import (
+    EVIDENCE_SQL,
+    ClaimState,
+    Lookups,
+    claim_state,
+    claim_states,
+    evidence,
+    grouped,
+    mention_rows,
+    mentions,
+    source_fetches,
+    timeline,
+)
 from warehouse.review_conn import Linger, open_connection, open_transaction, write_lock
 from warehouse.review_queue import FINGERPRINT_SQL, QueueIndex, queue_page
 from warehouse.review_records import (
@@ -87,6 +99,7 @@ class ReviewDesk:
         self._generation = 0  # the lingering file's generation the index was last checked in
         # finished pages by filter, each with the index token and the span of time it holds for
         self._pages: dict[QueueFilter, tuple[tuple[int, int], float, float, QueuePage]] = {}
+        self._lookups = Lookups()  # shared rows claim pages show, for a long-running desk
 
     @property
     def hold(self) -> timedelta:
@@ -164,7 +177,7 @@ class ReviewDesk:
             hit = self._pages.get(f)
             if hit is not None and hit[0] == token and hit[1] <= t < hit[2]:
                 return hit[3]
-            page = queue_page(index, con, f, now, self.hold)
+            page = queue_page(index, f, now, self.hold)
             until = index.states_until  # any hold expiring changes the counts
             with self._index_lock:
                 if index is self._index:
@@ -175,33 +188,61 @@ class ReviewDesk:
 
     def claim(self, claim_id: str) -> ClaimDetail | None:
         """Everything an editor needs to decide one claim; None when there is no such claim."""
+        return self.claims([claim_id]).get(claim_id)
+
+    def claims(self, claim_ids: Sequence[str]) -> dict[str, ClaimDetail]:
+        """``claim`` for several claims at once, by id (missing ones left out).
+
+        A DuckDB point lookup costs 0.3-0.6 ms however few rows it returns, and a claim's file
+        takes about eight, so the web app reads the files of claims asked for at the same time
+        together: one lookup per table for all of them.
+        """
         now = self.clock()
         with self._read() as con:
-            index = self._index
-            st = claim_state(con, claim_id, index.claim_row(claim_id) if index else None)
-            if st is None:
-                return None
-            held = st.holder is not None and st.holder[1] > now - self.hold
-            hold = Hold(st.holder[0], st.holder[1], st.holder[1] + self.hold) if (
-                st.holder and held) else None
-            cur = st.verdicts[0] if st.verdicts else None
-            prev = st.verdicts[1][1] if len(st.verdicts) > 1 else None
-            used = set(reasons_of(cur[7])) if cur else set()
-            found = evidence(con, claim_id, used)
-            return ClaimDetail(
-                claim_id=st.claim[0], text=st.claim[1], kind=st.claim[2],
-                checkworthiness=float(st.claim[3]),
-                status=cur[1] if cur else None, confidence=cur[2] if cur else None,
-                rationale=cur[3] if cur else None, verdict_id=cur[0] if cur else None,
-                verdict_at=cur[6] if cur else None, previous_status=prev,
-                reasons=reasons_of(cur[5]) if cur else (),
-                state=state_of(st.needs_person, held, st.decision.id if st.decision else None,
-                             cur[0] if cur else None),
-                hold=hold, decision=st.decision, version=st.version,
-                mentions=mentions(con, claim_id),
-                evidence=found,
-                timeline=timeline(con, st, {e.source_id for e in found}),
-            )
+            # a long-running desk answers mentions and shared rows from memory; a one-shot
+            # desk (the CLI) reads them, rather than build the index for one claim
+            fresh = self._fresh_index(con) if self._linger is not None else None
+            index = fresh or self._index
+            known = {c: row for c in claim_ids
+                     if index is not None and (row := index.claim_row(c)) is not None}
+            states = claim_states(con, claim_ids, known)
+            ids = list(states)
+            lookups = self._lookups.for_index(fresh.serial) if fresh else Lookups()
+            mentioned = ({c: fresh.mentions(c) for c in ids} if fresh
+                         else mention_rows(con, ids))
+            articles = lookups.articles.rows(con, [m[0] for c in ids for m in mentioned[c]])
+            evidence_rows = grouped(con, EVIDENCE_SQL, ids)
+            lookups.warm(con, [r for c in ids for r in evidence_rows[c]])
+            fetches = source_fetches(con, evidence_rows)
+            out = {}
+            for c in ids:
+                st = states[c]
+                cur = st.verdicts[0] if st.verdicts else None
+                used = set(reasons_of(cur[7])) if cur else set()  # the verdict's evidence
+                out[c] = self._detail(
+                    st, now, mentions(mentioned[c], articles),
+                    evidence(con, evidence_rows[c], used, lookups), timeline(st, fetches[c]))
+            return out
+
+    def _detail(self, st: ClaimState, now: datetime, mentioned: tuple[Mention, ...],
+                found: tuple[EvidenceItem, ...], events: tuple[TimelineEvent, ...]) -> ClaimDetail:
+        held = st.holder is not None and st.holder[1] > now - self.hold
+        hold = Hold(st.holder[0], st.holder[1], st.holder[1] + self.hold) if (
+            st.holder and held) else None
+        cur = st.verdicts[0] if st.verdicts else None
+        prev = st.verdicts[1][1] if len(st.verdicts) > 1 else None
+        return ClaimDetail(
+            claim_id=st.claim[0], text=st.claim[1], kind=st.claim[2],
+            checkworthiness=float(st.claim[3]),
+            status=cur[1] if cur else None, confidence=cur[2] if cur else None,
+            rationale=cur[3] if cur else None, verdict_id=cur[0] if cur else None,
+            verdict_at=cur[6] if cur else None, previous_status=prev,
+            reasons=reasons_of(cur[5]) if cur else (),
+            state=state_of(st.needs_person, held, st.decision.id if st.decision else None,
+                           cur[0] if cur else None),
+            hold=hold, decision=st.decision, version=st.version,
+            mentions=mentioned, evidence=found, timeline=events,
+        )
 
     def snapshot(self, snapshot_hash: str) -> Snapshot | None:
         with self._read() as con:

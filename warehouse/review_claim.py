@@ -1,10 +1,14 @@
 """One claim's file, read by point lookups through the ``claim_id`` indexes (not the views):
 its current state (verdicts, reviews, decision, holder), mentions in context, evidence with the
 quote located in its passage, and the timeline.
+
+Each DuckDB point lookup costs 0.3-0.6 ms, whatever it returns, so the rows many claims share
+(articles, passages, sources, snapshots) are remembered in ``Lookups`` instead of read per page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,23 +55,48 @@ class ClaimState:
         return self.decision is None or self.decision.created_at < self.verdicts[0][6]
 
 
+def grouped(con: Connection, select: str, ids: Iterable[Any],
+            key: str = "claim_id") -> dict[Any, list[tuple[Any, ...]]]:
+    """Rows of ``select`` whose ``key`` is in ``ids``, grouped by it (the select's last
+    column): one query through the index for many claims."""
+    wanted = sorted({i for i in ids if i is not None})
+    out: dict[Any, list[tuple[Any, ...]]] = {i: [] for i in wanted}
+    if wanted:
+        for row in con.execute(
+                f"{select} WHERE {key} IN ({', '.join('?' * len(wanted))})",  # noqa: S608
+                wanted).fetchall():
+            out[row[-1]].append(row[:-1])
+    return out
+
+
+def claim_states(con: Connection, claim_ids: Iterable[str],
+                 known: dict[str, tuple[Any, ...]] | None = None) -> dict[str, ClaimState]:
+    """Each existing claim's row, verdicts and reviews, read together. No ORDER BY: sorting a
+    few rows in Python costs microseconds, a sort operator in DuckDB's plan about 0.3 ms.
+    ``known`` holds claims' rows (id, text, kind, checkworthiness) the caller has already
+    (claims are written once), which saves reading them."""
+    ids = list(dict.fromkeys(claim_ids))
+    rows = dict(known or {})
+    rows.update(by_id(con, "SELECT id, text, kind, checkworthiness FROM claims",
+                      [c for c in ids if c not in rows]))
+    found = [c for c in ids if c in rows]
+    verdicts = grouped(con, "SELECT id, status, confidence, rationale, needs_review, "
+                       "review_reasons, created_at, evidence_ids, run_id, claim_id FROM verdicts",
+                       found)
+    reviews = grouped(con, "SELECT id, claim_id, editor, action, rating, note, internal_note, "
+                      "publish, created_at, claim_id FROM reviews", found)
+    return {c: _state(rows[c], verdicts[c], reviews[c]) for c in found}
+
+
 def claim_state(con: Connection, claim_id: str,
                 known: tuple[Any, ...] | None = None) -> ClaimState | None:
-    """The claim's row, verdicts and reviews. No ORDER BY: sorting a few rows in Python costs
-    microseconds, a sort operator in DuckDB's plan about 0.3 ms per query. ``known`` is the
-    claim's row (id, text, kind, checkworthiness) when the caller has it already (claims are
-    written once), which saves a query."""
-    claim = known or con.execute(
-        "SELECT id, text, kind, checkworthiness FROM claims WHERE id = ?", [claim_id]).fetchone()
-    if claim is None:
-        return None
-    verdicts = con.execute(
-        "SELECT id, status, confidence, rationale, needs_review, review_reasons, created_at, "
-        "evidence_ids, run_id FROM verdicts WHERE claim_id = ?", [claim_id]).fetchall()
+    """One claim's state (``claim_states`` for one)."""
+    return claim_states(con, [claim_id], {claim_id: known} if known else None).get(claim_id)
+
+
+def _state(claim: tuple[Any, ...], verdicts: list[tuple[Any, ...]],
+           reviews: list[tuple[Any, ...]]) -> ClaimState:
     verdicts.sort(key=lambda v: (v[6], v[0]), reverse=True)
-    reviews = con.execute(
-        "SELECT id, claim_id, editor, action, rating, note, internal_note, publish, created_at "
-        "FROM reviews WHERE claim_id = ?", [claim_id]).fetchall()
     reviews.sort(key=lambda r: (r[8], r[0]))
     decision = holder = None
     for r in reviews:
@@ -89,14 +118,83 @@ def by_id(con: Connection, select: str, ids: list[Any], key: str = "id") -> dict
     return {r[0]: tuple(r) for r in rows}
 
 
-def mentions(con: Connection, claim_id: str) -> tuple[Mention, ...]:
-    rows = con.execute(
-        'SELECT article_id, text, start, "end" FROM claim_mentions WHERE claim_id = ?',
-        [claim_id]).fetchall()
-    articles = by_id(
-        con, "SELECT id, title, coalesce(canonical_url, url), published::VARCHAR, text, "
-        "created_at FROM articles", [r[0] for r in rows])
-    rows.sort(key=lambda r: (str(articles[r[0]][5]) if r[0] in articles else "~", r[0], r[2]))
+class RowCache:
+    """Rows of ``select`` by key, read from the warehouse once and then answered from memory.
+
+    Ids never seen are asked for and kept; ids with no row are not (they may appear later).
+    Holds at most ``limit`` rows, then starts over.
+    """
+
+    def __init__(self, select: str, key: str = "id", limit: int = 20_000) -> None:
+        self.select = select
+        self.key = key
+        self.limit = limit
+        self._rows: dict[Any, tuple[Any, ...]] = {}
+
+    def rows(self, con: Connection, ids: Iterable[Any]) -> dict[Any, tuple[Any, ...]]:
+        known = self._rows
+        found: dict[Any, tuple[Any, ...]] = {}
+        missing = []
+        for i in {i for i in ids if i is not None}:
+            row = known.get(i)  # get, not [i]: another thread may clear the cache meanwhile
+            if row is None:
+                missing.append(i)
+            else:
+                found[i] = row
+        if missing:
+            read = by_id(con, self.select, missing, self.key)
+            if len(known) + len(read) > self.limit:
+                known.clear()
+            known.update(read)
+            found.update(read)
+        return found
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+
+class Lookups:
+    """The shared rows a claim page shows. Passages and snapshots are written once and never
+    change, so they are kept for good; an article's title or a source's tier can change, so
+    those are kept only while one queue index is (``for_index``: until the warehouse changes,
+    at most ``ReviewDesk.index_max_age`` seconds)."""
+
+    def __init__(self) -> None:
+        self.articles = RowCache(
+            "SELECT id, title, coalesce(canonical_url, url), published::VARCHAR, text, "
+            "created_at FROM articles", limit=2_000)
+        self.sources = RowCache("SELECT id, url, domain, tier, title FROM sources")
+        self.passages = RowCache('SELECT id, text, start, "end", snapshot_hash FROM passages')
+        self.snapshots = RowCache("SELECT hash, title, fetched_at FROM snapshots", key="hash")
+        self.serial: int | None = None
+
+    def warm(self, con: Connection, evidence_rows: list[tuple[Any, ...]]) -> None:
+        """Read the passages, sources and snapshots of these evidence rows in one go each."""
+        passages = self.passages.rows(con, [r[8] for r in evidence_rows])
+        self.sources.rows(con, [r[9] for r in evidence_rows])
+        self.snapshots.rows(con, [p[4] for p in passages.values()])
+
+    def for_index(self, serial: int) -> Lookups:
+        if serial != self.serial:
+            self.articles.clear()
+            self.sources.clear()
+            self.serial = serial
+        return self
+
+
+MentionRow = tuple[str, str, int, int]  # article id, the claim as written there, start, end
+
+
+def mention_rows(con: Connection, claim_ids: Iterable[str]) -> dict[str, list[MentionRow]]:
+    """Each claim's mentions, from the warehouse."""
+    return grouped(con, 'SELECT article_id, text, start, "end", claim_id FROM claim_mentions',
+                   claim_ids)  # type: ignore[return-value]
+
+
+def mentions(rows: list[MentionRow], articles: dict[Any, tuple[Any, ...]]) -> tuple[Mention, ...]:
+    """Each mention with its article's title and the words around it."""
+    rows = sorted(rows, key=lambda r: (str(articles[r[0]][5]) if r[0] in articles else "~",
+                                       r[0], r[2]))
     out = []
     for aid, text, start, end in rows:
         _, title, url, published, body, _ = articles.get(aid) or (aid, None, None, None, "", None)
@@ -105,19 +203,18 @@ def mentions(con: Connection, claim_id: str) -> tuple[Mention, ...]:
     return tuple(out)
 
 
-def evidence(con: Connection, claim_id: str, used: set[str]) -> tuple[EvidenceItem, ...]:
-    # step by step through the indexes: a join would scan every passage and source
-    rows = con.execute(
-        "SELECT id, stance, score, relevance, reason, coalesce(quote, ''), quote_start, "
-        "quote_end, passage_id, source_id FROM evidence WHERE claim_id = ?",
-        [claim_id]).fetchall()
-    rows.sort(key=lambda r: (-r[3], -r[2], r[0]))
-    passages = by_id(con, "SELECT id, text, start, \"end\", snapshot_hash FROM passages",
-                      [r[8] for r in rows])
-    sources = by_id(con, "SELECT id, url, domain, tier, title FROM sources",
-                     [r[9] for r in rows])
-    snapshots = by_id(con, "SELECT hash, title, fetched_at FROM snapshots",
-                       [p[4] for p in passages.values()], key="hash")
+EVIDENCE_SQL = ("SELECT id, stance, score, relevance, reason, coalesce(quote, ''), quote_start, "
+                "quote_end, passage_id, source_id, claim_id FROM evidence")
+
+
+def evidence(con: Connection, rows: list[tuple[Any, ...]], used: set[str],
+             lookups: Lookups) -> tuple[EvidenceItem, ...]:
+    """One claim's evidence rows (``EVIDENCE_SQL``) with passage, source and snapshot, best
+    first. Step by step through the indexes: a join would scan every passage and source."""
+    rows = sorted(rows, key=lambda r: (-r[3], -r[2], r[0]))
+    passages = lookups.passages.rows(con, [r[8] for r in rows])
+    sources = lookups.sources.rows(con, [r[9] for r in rows])
+    snapshots = lookups.snapshots.rows(con, [p[4] for p in passages.values()])
     out = []
     for r in rows:
         p = passages.get(r[8]) or (r[8], r[5], 0, len(r[5]), None)
@@ -139,8 +236,22 @@ def evidence(con: Connection, claim_id: str, used: set[str]) -> tuple[EvidenceIt
     return tuple(out)
 
 
-def timeline(con: Connection, st: ClaimState,
-              sources: set[str]) -> tuple[TimelineEvent, ...]:
+def source_fetches(con: Connection, evidence_rows: dict[str, list[tuple[Any, ...]]],
+                   ) -> dict[str, list[tuple[Any, ...]]]:
+    """Per claim, the fetches of its evidence's sources and of every source it was checked
+    against (claim_sources), for the timeline: two index lookups for all the claims."""
+    checked = grouped(con, "SELECT source_id, claim_id FROM claim_sources", evidence_rows)
+    sources = {c: {r[9] for r in rows} | {r[0] for r in checked[c]}
+               for c, rows in evidence_rows.items()}
+    fetches = grouped(con, "SELECT source_id, attempted_at, url, status, reason, snapshot_hash, "
+                      "id, source_id FROM fetches", set().union(*sources.values()),
+                      key="source_id")
+    return {c: [f for s in sorted(mine) for f in fetches[s]] for c, mine in sources.items()}
+
+
+def timeline(st: ClaimState, fetches: list[tuple[Any, ...]]) -> tuple[TimelineEvent, ...]:
+    """Verdicts, editors' actions and source changes or failures (``source_fetches``), oldest
+    first."""
     events: list[TimelineEvent] = []
     prev = None
     for _, status, conf, rationale, _, _, at, _, run in reversed(st.verdicts):
@@ -155,16 +266,9 @@ def timeline(con: Connection, st: ClaimState,
             summary = action.replace("_", " ")
         detail = " / ".join(x for x in (note, internal) if x)
         events.append(TimelineEvent(at, "review", editor, summary, detail))
-    claim_id = st.claim[0]
-    known = sorted(sources)  # the evidence's sources, plus those the claim was checked against
-    fetches = con.execute(
-        "SELECT source_id, attempted_at, url, status, reason, snapshot_hash, id "  # noqa: S608
-        f"FROM fetches WHERE (source_id IN ({', '.join('?' * len(known)) or 'NULL'}) OR "
-        "source_id IN (SELECT source_id FROM claim_sources WHERE claim_id = ?))",
-        [*known, claim_id]).fetchall()
-    fetches.sort(key=lambda f: (f[0], f[1], f[6]))
     last: dict[str, str | None] = {}
-    for source_id, at, url, status, reason, snap, _ in fetches:
+    for source_id, at, url, status, reason, snap, _ in sorted(
+            fetches, key=lambda f: (f[0], f[1], f[6])):
         changed = source_id in last and status == "fetched" and snap != last[source_id]
         if status == "fetched":
             last[source_id] = snap

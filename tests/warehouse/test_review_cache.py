@@ -15,7 +15,7 @@ import pytest
 
 from claimtrack.clock import FrozenClock
 from claimtrack.settings import ReviewSettings
-from tests.desk.review_fixtures import T0, SmallDesk, build_small
+from tests.desk.review_fixtures import T0, SmallDesk, _verdict, build_small
 from warehouse.db import Warehouse
 from warehouse.review import QueueFilter, ReviewDesk
 
@@ -132,3 +132,32 @@ def test_another_process_shows_when_the_file_is_reopened(wh: Warehouse, clock: F
         assert page.counts["in_review"] == 1
         jobs = next(i for i in page.items if i.claim_id == seeded.jobs)
         assert jobs.hold is not None and jobs.hold.editor == "dan"
+
+
+def test_shared_rows_are_read_again_after_the_warehouse_changes(
+        wh: Warehouse, clock: FrozenClock, seeded: SmallDesk) -> None:
+    """Articles and sources a claim page shows are remembered only as long as one queue index:
+    a new title shows once the warehouse's fingerprint moves."""
+    for desk in _desk(wh, clock, check_every=0.2):
+        first = desk.claim(seeded.roads)
+        assert first is not None and first.mentions[0].title == "Council approves budget"
+        assert first.evidence[0].tier == "official"
+        with wh.transaction() as con:  # a later check run: new title, new tier, a new verdict
+            con.execute("UPDATE articles SET title = 'Council approves a smaller budget' "
+                        "WHERE id = ?", [seeded.article_1])
+            con.execute("UPDATE sources SET tier = 'reliable' WHERE id = ?", [seeded.source_1])
+            _verdict(con, "v_roads_3", seeded.roads, "run_2", "mixed", 0.5, "r", ["e_roads"],
+                     ["mixed"], clock())
+        time.sleep(0.25)
+        again = desk.claim(seeded.roads)
+        assert again is not None and again.mentions[0].title == "Council approves a smaller budget"
+        assert again.evidence[0].tier == "reliable" and again.verdict_id == "v_roads_3"
+
+
+def test_made_up_article_filters_are_not_remembered(app_desk: ReviewDesk) -> None:
+    index_before = app_desk.queue(QueueFilter(article="a_news1"))
+    assert index_before.total > 0
+    for i in range(50):
+        assert app_desk.queue(QueueFilter(article=f"nope-{i}")).total == 0
+    index = app_desk._index
+    assert index is not None and set(index.article_claims) == {"a_news1"}

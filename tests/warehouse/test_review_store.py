@@ -242,3 +242,53 @@ def test_priority_weights_and_the_sql_views(wh: Warehouse, seeded: SmallDesk) ->
         audit = con.execute("SELECT editor, action, rating FROM audit").fetchall()
     assert queue == [seeded.roads, seeded.jobs]
     assert audit == [("seed", "decide", "unproven")]
+
+
+def _fetch(con: object, fid: str, source_id: str, url: str, at: object, status: str,
+           reason: str, snapshot: str | None) -> None:
+    con.execute(  # type: ignore[attr-defined]
+        "INSERT INTO fetches (id, run_id, source_id, url, attempted_at, status, reason, "
+        "snapshot_hash) VALUES (?, 'run_2', ?, ?, ?, ?, ?, ?)",
+        [fid, source_id, url, at, status, reason, snapshot])
+
+
+def test_timeline_shows_source_changes_and_failures(desk: ReviewDesk, wh: Warehouse,
+                                                    seeded: SmallDesk) -> None:
+    """Fetches of the evidence's sources and of sources the claim was only checked against."""
+    with wh.transaction() as con:
+        _fetch(con, "f_city_2", seeded.source_1, "https://city.example.org/report-2024",
+               T0 + timedelta(days=2), "fetched", "ok", "snap_city_v2")
+        con.execute("INSERT INTO sources (id, url, canonical_url, domain, tier, title, "
+                    "first_seen) VALUES ('s_wire', 'https://wire.example.com/x', "
+                    "'https://wire.example.com/x', 'wire.example.com', 'unknown', NULL, ?)", [T0])
+        con.execute("INSERT INTO claim_sources (claim_id, source_id, provider, rank) "
+                    "VALUES (?, 's_wire', 'links', 1)", [seeded.roads])
+        _fetch(con, "f_wire", "s_wire", "https://wire.example.com/x", T0 + timedelta(days=1),
+               "failed", "timeout after 10 s", None)
+        _fetch(con, "f_stats_2", seeded.source_2, "https://stats.example.net/region",
+               T0 + timedelta(days=2), "failed", "HTTP 503", None)  # not a source of roads
+    claim = desk.claim(seeded.roads)
+    assert claim is not None
+    fetches = [(e.summary, e.detail) for e in claim.timeline if e.kind == "fetch"]
+    assert fetches == [
+        ("source failed: timeout after 10 s", "https://wire.example.com/x"),
+        ("source changed", "https://city.example.org/report-2024"),
+    ]
+
+
+def test_claims_read_together_equal_claims_read_alone(wh: Warehouse, clock: FrozenClock,
+                                                     seeded: SmallDesk) -> None:
+    """The web app reads claims asked for at once in one go, and a long-running desk answers
+    mentions and shared rows from memory: the files are the same as one-shot reads."""
+    ids = [seeded.roads, seeded.jobs, seeded.lanes, seeded.quote]
+    one_shot = ReviewDesk(wh, ReviewSettings(hold_minutes=30), clock=clock)
+    alone = {c: one_shot.claim(c) for c in ids}
+    app = ReviewDesk(wh, ReviewSettings(hold_minutes=30), clock=clock, linger=5.0,
+                     check_every=60.0, threads=1)
+    try:
+        together = app.claims([*ids, "c_missing", seeded.roads])
+        assert list(together) == ids  # asked order, missing left out, repeats once
+        assert together == alone
+        assert app.claims(ids) == alone  # again, from the remembered rows
+    finally:
+        app.close()
