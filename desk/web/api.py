@@ -68,8 +68,7 @@ async def queue(request: Request, editor: str) -> Response:
 
 @token_required
 async def claim(request: Request, editor: str) -> Response:
-    detail = await run_in_threadpool(state_of(request).desk.claim,
-                                     request.path_params["claim_id"])
+    detail = await state_of(request).claims.load(request.path_params["claim_id"])
     if detail is None:
         return _error(404, f"no claim with id {request.path_params['claim_id']}")
     return JSONResponse(claim_json(detail))

@@ -30,10 +30,11 @@ from claimtrack.clock import Clock, utcnow
 from claimtrack.settings import Settings
 from desk.web import api, pages
 from desk.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, EditorCache, LoginLimiter, secret_key
-from desk.web.render import environment
+from desk.web.loader import BatchLoader
+from desk.web.render import Fragments, environment, queue_main
 from warehouse.db import Warehouse
 from warehouse.editors import Accounts
-from warehouse.review import ReviewDesk
+from warehouse.review import ClaimDetail, ReviewDesk
 
 Recheck = Callable[[str, Sequence[str]], object]
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -58,7 +59,9 @@ class DeskApp:
     editors: EditorCache
     limiter: LoginLimiter
     templates: jinja2.Environment
+    queue_main: Fragments  # the queue page's main block, by page and filters
     recheck: Recheck | None
+    claims: BatchLoader[ClaimDetail]  # claim files, read together when asked for together
 
 
 class SecurityHeaders:
@@ -110,15 +113,18 @@ def create_app(
     wh = Warehouse(settings.db)
     wh.ensure_migrated()
     accounts = Accounts(wh, clock=clock)
+    desk = ReviewDesk(wh, settings.review, clock=clock, linger=1.0, check_every=1.0, threads=1)
+    templates = environment()
     state = DeskApp(
         settings=settings,
-        desk=ReviewDesk(wh, settings.review, clock=clock, linger=1.0, check_every=1.0,
-                        threads=1),
+        desk=desk,
         accounts=accounts,
         editors=EditorCache(accounts),
         limiter=limiter or LoginLimiter(),
-        templates=environment(),
+        templates=templates,
+        queue_main=queue_main(templates),
         recheck=recheck,
+        claims=BatchLoader(desk.claims),
     )
     routes = [
         Route("/health", pages.health),

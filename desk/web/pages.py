@@ -161,14 +161,17 @@ async def queue(request: Request) -> Response:
         page = await run_in_threadpool(state.desk.queue, f)
     except InputError as exc:
         raise HTTPException(400, str(exc)) from exc
-    return render(request, "queue.html", page=page, filters=params, states=STATE_FILTERS,
-                  statuses=MACHINE_STATUSES, kinds=KINDS, current=f)
+    key = (page.items, page.total, page.page, page.per_page, tuple(page.counts.items()),
+           tuple(params.items()))
+    main = state.queue_main.keyed(key, page=page, filters=params, states=STATE_FILTERS,
+                                  statuses=MACHINE_STATUSES, kinds=KINDS, current=f)
+    return render(request, "queue.html", main=main)
 
 
 async def _claim_page(request: Request, claim_id: str, status: int = 200,
                       values: dict[str, Any] | None = None, error: str | None = None) -> Response:
     state = state_of(request)
-    claim = await run_in_threadpool(state.desk.claim, claim_id)
+    claim = await state.claims.load(claim_id)
     if claim is None:
         raise HTTPException(404, f"no claim with id {claim_id}")
     mine = claim.hold is not None and claim.hold.editor == request.state.editor

@@ -62,13 +62,17 @@ class Fragments:
         self._lock = threading.Lock()
 
     def __call__(self, item: Hashable) -> markupsafe.Markup:
-        html = self._html.get(item)
+        return self.keyed(item, item=item)
+
+    def keyed(self, key: Hashable, **context: Any) -> markupsafe.Markup:
+        """The template rendered with ``context``, which ``key`` must determine entirely."""
+        html = self._html.get(key)
         if html is None:
-            html = markupsafe.Markup(self.template.render(item=item))
+            html = markupsafe.Markup(self.template.render(**context))
             with self._lock:
                 if len(self._html) >= self.limit:
                     self._html.clear()
-                self._html[item] = html
+                self._html[key] = html
         return html
 
 
@@ -85,3 +89,9 @@ def environment() -> jinja2.Environment:
     env.globals.update(query=query)
     env.globals.update(queue_row=Fragments(env.get_template("queue_row.html")))
     return env
+
+
+def queue_main(env: jinja2.Environment) -> Fragments:
+    """The queue page's main block by page and filters (pages repeat: the first ones, the
+    status filters), rendered once each; a few hundred distinct ones at most are kept."""
+    return Fragments(env.get_template("queue_main.html"), limit=512)

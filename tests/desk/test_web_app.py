@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import stat
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
 import pytest
 
 with warnings.catch_warnings():  # starlette 1.x nudges towards httpx2; httpx works the same here
@@ -17,6 +19,7 @@ with warnings.catch_warnings():  # starlette 1.x nudges towards httpx2; httpx wo
 from claimtrack.settings import Settings
 from desk.web import create_app
 from desk.web.auth import CSRF_FIELD, LoginLimiter
+from desk.web.server import running
 from tests.desk.review_fixtures import XSS_SCRIPT, SmallDesk, build_small
 from warehouse.db import Warehouse
 from warehouse.editors import Accounts
@@ -293,3 +296,23 @@ def test_app_works_on_a_fresh_empty_warehouse(tmp_path: Path) -> None:
     client = login(TestClient(create_app(settings), follow_redirects=False))
     assert "The queue is empty." in client.get("/queue").text
     assert "Nothing logged yet." not in client.get("/audit").text  # the account add is logged
+
+
+def test_claims_asked_for_at_once_each_get_their_own_file(
+        settings: Settings, tokens: dict[str, str], seeded: SmallDesk) -> None:
+    """Concurrent claim requests are read from the warehouse together (desk.web.loader); over
+    a real loopback server each answer is still its own claim, and a missing one is a 404."""
+    wanted = [seeded.roads, seeded.jobs, seeded.lanes, seeded.quote, "c_missing"] * 6
+
+    async def fetch_all(base: str) -> list[httpx.Response]:
+        auth = {"authorization": f"Bearer {tokens['ben']}"}
+        async with httpx.AsyncClient(base_url=base, headers=auth, timeout=30) as http:
+            return await asyncio.gather(*(http.get(f"/api/claims/{c}") for c in wanted))
+
+    with running(create_app(settings)) as base:
+        answers = asyncio.run(fetch_all(base))
+    for claim_id, r in zip(wanted, answers, strict=True):
+        if claim_id == "c_missing":
+            assert r.status_code == 404
+        else:
+            assert r.status_code == 200 and r.json()["id"] == claim_id
