@@ -24,8 +24,8 @@ from claimtrack.settings import ReviewSettings
 from warehouse.db import Connection, Warehouse
 from warehouse.review_claim import (
     EVIDENCE_SQL,
+    ClaimMemory,
     ClaimState,
-    Lookups,
     claim_state,
     claim_states,
     evidence,
@@ -99,7 +99,6 @@ class ReviewDesk:
         self._generation = 0  # the lingering file's generation the index was last checked in
         # finished pages by filter, each with the index token and the span of time it holds for
         self._pages: dict[QueueFilter, tuple[tuple[int, int], float, float, QueuePage]] = {}
-        self._lookups = Lookups()  # shared rows claim pages show, for a long-running desk
 
     @property
     def hold(self) -> timedelta:
@@ -205,15 +204,15 @@ class ReviewDesk:
             index = fresh or self._index
             known = {c: row for c in claim_ids
                      if index is not None and (row := index.claim_row(c)) is not None}
-            states = claim_states(con, claim_ids, known)
+            memory = fresh.memory if fresh else ClaimMemory()
+            states = claim_states(con, claim_ids, known, memory.reviews)
             ids = list(states)
-            lookups = self._lookups.for_index(fresh.serial) if fresh else Lookups()
             mentioned = ({c: fresh.mentions(c) for c in ids} if fresh
                          else mention_rows(con, ids))
-            articles = lookups.articles.rows(con, [m[0] for c in ids for m in mentioned[c]])
+            articles = memory.articles.rows(con, [m[0] for c in ids for m in mentioned[c]])
             evidence_rows = grouped(con, EVIDENCE_SQL, ids)
-            lookups.warm(con, [r for c in ids for r in evidence_rows[c]])
-            fetches = source_fetches(con, evidence_rows)
+            memory.warm(con, [r for c in ids for r in evidence_rows[c]])
+            fetches = source_fetches(con, evidence_rows, memory)
             out = {}
             for c in ids:
                 st = states[c]
@@ -221,7 +220,7 @@ class ReviewDesk:
                 used = set(reasons_of(cur[7])) if cur else set()  # the verdict's evidence
                 out[c] = self._detail(
                     st, now, mentions(mentioned[c], articles),
-                    evidence(con, evidence_rows[c], used, lookups), timeline(st, fetches[c]))
+                    evidence(con, evidence_rows[c], used, memory), timeline(st, fetches[c]))
             return out
 
     def _detail(self, st: ClaimState, now: datetime, mentioned: tuple[Mention, ...],

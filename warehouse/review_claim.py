@@ -2,8 +2,10 @@
 its current state (verdicts, reviews, decision, holder), mentions in context, evidence with the
 quote located in its passage, and the timeline.
 
-Each DuckDB point lookup costs 0.3-0.6 ms, whatever it returns, so the rows many claims share
-(articles, passages, sources, snapshots) are remembered in ``Lookups`` instead of read per page.
+Each DuckDB point lookup costs 0.3-0.6 ms, whatever it returns, so claims are read several at a
+time (one lookup per table for all), and the rows many claims share (articles, passages, sources,
+snapshots), the editors' actions and the sources with fetch events are kept in memory
+(``ClaimMemory``) instead of read per page.
 """
 
 from __future__ import annotations
@@ -70,11 +72,13 @@ def grouped(con: Connection, select: str, ids: Iterable[Any],
 
 
 def claim_states(con: Connection, claim_ids: Iterable[str],
-                 known: dict[str, tuple[Any, ...]] | None = None) -> dict[str, ClaimState]:
+                 known: dict[str, tuple[Any, ...]] | None = None,
+                 reviews: dict[str, list[tuple[Any, ...]]] | None = None,
+                 ) -> dict[str, ClaimState]:
     """Each existing claim's row, verdicts and reviews, read together. No ORDER BY: sorting a
     few rows in Python costs microseconds, a sort operator in DuckDB's plan about 0.3 ms.
     ``known`` holds claims' rows (id, text, kind, checkworthiness) the caller has already
-    (claims are written once), which saves reading them."""
+    (claims are written once), ``reviews`` every claim's review rows (``ClaimMemory``)."""
     ids = list(dict.fromkeys(claim_ids))
     rows = dict(known or {})
     rows.update(by_id(con, "SELECT id, text, kind, checkworthiness FROM claims",
@@ -83,9 +87,9 @@ def claim_states(con: Connection, claim_ids: Iterable[str],
     verdicts = grouped(con, "SELECT id, status, confidence, rationale, needs_review, "
                        "review_reasons, created_at, evidence_ids, run_id, claim_id FROM verdicts",
                        found)
-    reviews = grouped(con, "SELECT id, claim_id, editor, action, rating, note, internal_note, "
-                      "publish, created_at, claim_id FROM reviews", found)
-    return {c: _state(rows[c], verdicts[c], reviews[c]) for c in found}
+    actions = ({c: list(reviews.get(c, ())) for c in found} if reviews is not None
+               else grouped(con, REVIEWS_SQL, found))
+    return {c: _state(rows[c], verdicts[c], actions[c]) for c in found}
 
 
 def claim_state(con: Connection, claim_id: str,
@@ -119,67 +123,96 @@ def by_id(con: Connection, select: str, ids: list[Any], key: str = "id") -> dict
 
 
 class RowCache:
-    """Rows of ``select`` by key, read from the warehouse once and then answered from memory.
+    """Rows of ``select`` by key, in memory: up to ``limit`` read in bulk up front (``preload``),
+    others read when first asked for and kept while there is room. Ids with no row are not kept
+    (they may appear later)."""
 
-    Ids never seen are asked for and kept; ids with no row are not (they may appear later).
-    Holds at most ``limit`` rows, then starts over.
-    """
-
-    def __init__(self, select: str, key: str = "id", limit: int = 20_000) -> None:
+    def __init__(self, select: str, key: str = "id", limit: int = 100_000) -> None:
         self.select = select
         self.key = key
         self.limit = limit
         self._rows: dict[Any, tuple[Any, ...]] = {}
+
+    def preload(self, con: Connection) -> None:
+        rows = con.execute(f"{self.select} LIMIT ?", [self.limit]).fetchall()  # noqa: S608
+        self._rows = {r[0]: tuple(r) for r in rows}
 
     def rows(self, con: Connection, ids: Iterable[Any]) -> dict[Any, tuple[Any, ...]]:
         known = self._rows
         found: dict[Any, tuple[Any, ...]] = {}
         missing = []
         for i in {i for i in ids if i is not None}:
-            row = known.get(i)  # get, not [i]: another thread may clear the cache meanwhile
+            row = known.get(i)
             if row is None:
                 missing.append(i)
             else:
                 found[i] = row
         if missing:
             read = by_id(con, self.select, missing, self.key)
-            if len(known) + len(read) > self.limit:
-                known.clear()
-            known.update(read)
+            if len(known) + len(read) <= self.limit:
+                known.update(read)
             found.update(read)
         return found
 
-    def clear(self) -> None:
-        self._rows.clear()
+
+REVIEWS_SQL = ("SELECT id, claim_id, editor, action, rating, note, internal_note, publish, "
+               "created_at, claim_id FROM reviews")
+# sources whose fetches make timeline events: one failed or skipped, or its page changed
+_EVENTFUL_SQL = (
+    "SELECT source_id FROM fetches GROUP BY source_id HAVING bool_or(status <> 'fetched') "
+    "OR count(DISTINCT snapshot_hash) FILTER (WHERE status = 'fetched') > 1"
+)
+_CHECKED_EVENTFUL_SQL = (
+    "SELECT claim_id, source_id FROM claim_sources WHERE source_id IN ("
+    "SELECT source_id FROM fetches GROUP BY source_id HAVING bool_or(status <> 'fetched') "
+    "OR count(DISTINCT snapshot_hash) FILTER (WHERE status = 'fetched') > 1)"
+)
 
 
-class Lookups:
-    """The shared rows a claim page shows. Passages and snapshots are written once and never
-    change, so they are kept for good; an article's title or a source's tier can change, so
-    those are kept only while one queue index is (``for_index``: until the warehouse changes,
-    at most ``ReviewDesk.index_max_age`` seconds)."""
+class ClaimMemory:
+    """What claim pages read from memory instead of the warehouse.
+
+    Shared rows (articles, sources, passages, snapshots), every claim's editorial actions
+    (people make them: thousands, not millions) and which sources have fetch events (failures,
+    changed pages), with the claims checked against those. A long-running desk reads all this
+    with each queue index (``preloaded``: about 100 ms at 100,000 claims) and keeps it as long as
+    that index: a change to any of it comes with new verdicts, reviews or fetches, which rebuild
+    the index (at the latest after ``index_max_age``); the desk's own actions patch ``reviews``.
+    A one-shot desk (``ClaimMemory()``) remembers nothing and reads what it shows.
+    """
 
     def __init__(self) -> None:
         self.articles = RowCache(
             "SELECT id, title, coalesce(canonical_url, url), published::VARCHAR, text, "
-            "created_at FROM articles", limit=2_000)
+            "created_at FROM articles", limit=5_000)
         self.sources = RowCache("SELECT id, url, domain, tier, title FROM sources")
         self.passages = RowCache('SELECT id, text, start, "end", snapshot_hash FROM passages')
         self.snapshots = RowCache("SELECT hash, title, fetched_at FROM snapshots", key="hash")
-        self.serial: int | None = None
+        self.reviews: dict[str, list[tuple[Any, ...]]] | None = None  # None: read per claim
+        # sources with fetch events, and per claim those it was checked against
+        self.eventful: tuple[set[str], dict[str, set[str]]] | None = None
+
+    @classmethod
+    def preloaded(cls, con: Connection) -> ClaimMemory:
+        memory = cls()
+        for cache in (memory.articles, memory.sources, memory.passages, memory.snapshots):
+            cache.preload(con)
+        memory.reviews = {}
+        for row in con.execute(REVIEWS_SQL).fetchall():
+            memory.reviews.setdefault(row[-1], []).append(row[:-1])
+        sources = {r[0] for r in con.execute(_EVENTFUL_SQL).fetchall()}
+        checked: dict[str, set[str]] = {}
+        if sources:
+            for claim_id, source_id in con.execute(_CHECKED_EVENTFUL_SQL).fetchall():
+                checked.setdefault(claim_id, set()).add(source_id)
+        memory.eventful = sources, checked
+        return memory
 
     def warm(self, con: Connection, evidence_rows: list[tuple[Any, ...]]) -> None:
         """Read the passages, sources and snapshots of these evidence rows in one go each."""
         passages = self.passages.rows(con, [r[8] for r in evidence_rows])
         self.sources.rows(con, [r[9] for r in evidence_rows])
         self.snapshots.rows(con, [p[4] for p in passages.values()])
-
-    def for_index(self, serial: int) -> Lookups:
-        if serial != self.serial:
-            self.articles.clear()
-            self.sources.clear()
-            self.serial = serial
-        return self
 
 
 MentionRow = tuple[str, str, int, int]  # article id, the claim as written there, start, end
@@ -208,13 +241,13 @@ EVIDENCE_SQL = ("SELECT id, stance, score, relevance, reason, coalesce(quote, ''
 
 
 def evidence(con: Connection, rows: list[tuple[Any, ...]], used: set[str],
-             lookups: Lookups) -> tuple[EvidenceItem, ...]:
+             memory: ClaimMemory) -> tuple[EvidenceItem, ...]:
     """One claim's evidence rows (``EVIDENCE_SQL``) with passage, source and snapshot, best
     first. Step by step through the indexes: a join would scan every passage and source."""
     rows = sorted(rows, key=lambda r: (-r[3], -r[2], r[0]))
-    passages = lookups.passages.rows(con, [r[8] for r in rows])
-    sources = lookups.sources.rows(con, [r[9] for r in rows])
-    snapshots = lookups.snapshots.rows(con, [p[4] for p in passages.values()])
+    passages = memory.passages.rows(con, [r[8] for r in rows])
+    sources = memory.sources.rows(con, [r[9] for r in rows])
+    snapshots = memory.snapshots.rows(con, [p[4] for p in passages.values()])
     out = []
     for r in rows:
         p = passages.get(r[8]) or (r[8], r[5], 0, len(r[5]), None)
@@ -237,12 +270,18 @@ def evidence(con: Connection, rows: list[tuple[Any, ...]], used: set[str],
 
 
 def source_fetches(con: Connection, evidence_rows: dict[str, list[tuple[Any, ...]]],
-                   ) -> dict[str, list[tuple[Any, ...]]]:
+                   memory: ClaimMemory) -> dict[str, list[tuple[Any, ...]]]:
     """Per claim, the fetches of its evidence's sources and of every source it was checked
-    against (claim_sources), for the timeline: two index lookups for all the claims."""
-    checked = grouped(con, "SELECT source_id, claim_id FROM claim_sources", evidence_rows)
-    sources = {c: {r[9] for r in rows} | {r[0] for r in checked[c]}
-               for c, rows in evidence_rows.items()}
+    against (claim_sources), for the timeline. With the memory's list of sources that have
+    fetch events, only theirs are read (usually none); without, two index lookups for all."""
+    if memory.eventful is not None:
+        eventful, checked_against = memory.eventful
+        sources = {c: ({r[9] for r in rows} & eventful) | checked_against.get(c, set())
+                   for c, rows in evidence_rows.items()}
+    else:
+        checked = grouped(con, "SELECT source_id, claim_id FROM claim_sources", evidence_rows)
+        sources = {c: {r[9] for r in rows} | {r[0] for r in checked[c]}
+                   for c, rows in evidence_rows.items()}
     fetches = grouped(con, "SELECT source_id, attempted_at, url, status, reason, snapshot_hash, "
                       "id, source_id FROM fetches", set().union(*sources.values()),
                       key="source_id")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from warehouse.db import Connection
-from warehouse.review_claim import ClaimState, MentionRow
+from warehouse.review_claim import ClaimMemory, ClaimState, MentionRow
 from warehouse.review_records import (
     MACHINE_STATUSES,
     STATES,
@@ -51,7 +51,8 @@ def _objects(column: Any) -> np.ndarray:
 FINGERPRINT_SQL = (
     "SELECT (SELECT count(*) FROM verdicts), (SELECT max(created_at) FROM verdicts), "
     "(SELECT count(*) FROM reviews), (SELECT max(id) FROM reviews), "
-    "(SELECT count(*) FROM claims), (SELECT count(*) FROM claim_mentions)"
+    "(SELECT count(*) FROM claims), (SELECT count(*) FROM claim_mentions), "
+    "(SELECT count(*) FROM fetches), (SELECT count(*) FROM claim_sources)"
 )
 _INDEX_SQL = (
     "SELECT claim_id, text, kind, checkworthiness, status, confidence, changed, prev_status, "
@@ -62,7 +63,8 @@ _INDEX_SQL = (
 )
 
 
-_MENTIONS_SQL = 'SELECT claim_id, article_id, text, start, "end" FROM claim_mentions'
+_MENTIONS_SQL = ('SELECT claim_id, article_id, text, start, "end" FROM claim_mentions '
+                 "ORDER BY article_id")
 
 _serials = itertools.count(1)
 
@@ -101,10 +103,12 @@ class QueueIndex:
         self.decided_by = _objects(cols["decided_by"])
         self.priority: np.ndarray = np.ma.filled(np.ma.asarray(cols["priority"], dtype=float), 0.0)
         self.position = {cid: i for i, cid in enumerate(self.claim_id)}
-        # every mention as columns sorted by claim position: a claim's are one searchsorted away
+        # every mention as columns, sorted by article and again by claim position: an
+        # article's claims and a claim's mentions are each one searchsorted away
         m = con.execute(_MENTIONS_SQL).fetchnumpy()
         at = np.fromiter((self.position.get(c, -1) for c in _objects(m["claim_id"])),
                          dtype=np.int64, count=len(m["claim_id"]))
+        self._by_article = _objects(m["article_id"]), at
         order = np.argsort(at, kind="stable")
         self._mention_at = at[order]
         self._mention_article = _objects(m["article_id"])[order]
@@ -114,6 +118,7 @@ class QueueIndex:
         self.status_codes = {s: self.status == s for s in MACHINE_STATUSES}
         self.kind_codes: dict[str, np.ndarray] = {}
         self.article_claims: dict[str, np.ndarray] = {}  # article id -> positions, as asked
+        self.memory = ClaimMemory.preloaded(con)  # what claim pages read, as long as this index
         self.serial = next(_serials)
         self.version = 0  # bumped by every patch: what was derived from the columns is stale
         self._states: tuple[int, float, float, float, np.ndarray] | None = None
@@ -143,9 +148,11 @@ class QueueIndex:
         """Positions of the claims an article mentions, ascending (remembered per article)."""
         positions = self.article_claims.get(article_id)
         if positions is None:
-            at = self._mention_at[self._mention_article == article_id]
-            positions = np.unique(at[at >= 0])
-            if len(at):  # never remember made-up ids: the filter is user input
+            articles, at = self._by_article
+            lo, hi = (int(np.searchsorted(articles, article_id, side=side))
+                      for side in ("left", "right"))
+            positions = np.unique(at[lo:hi][at[lo:hi] >= 0])
+            if hi > lo:  # never remember made-up ids: the filter is user input
                 self.article_claims[article_id] = positions
         return positions
 
@@ -157,7 +164,7 @@ class QueueIndex:
         return (claim_id, str(self.text[i]), str(self.kind[i]), float(self.checkworthiness[i]))
 
     def patch(self, state: ClaimState) -> None:
-        """Bring one claim's hold and decision up to date after this desk wrote them."""
+        """Bring one claim's hold, decision and actions up to date after this desk wrote them."""
         i = self.position.get(state.claim[0])
         if i is None:
             return
@@ -169,6 +176,8 @@ class QueueIndex:
         self.rating[i] = d.rating if d else None
         self.decided_by[i] = d.editor if d else None
         self.needs_person[i] = state.needs_person
+        if self.memory.reviews is not None:
+            self.memory.reviews[state.claim[0]] = list(state.reviews)
         self.version += 1
 
     def states(self, now: datetime, hold_seconds: float) -> np.ndarray:

@@ -161,3 +161,22 @@ def test_made_up_article_filters_are_not_remembered(app_desk: ReviewDesk) -> Non
         assert app_desk.queue(QueueFilter(article=f"nope-{i}")).total == 0
     index = app_desk._index
     assert index is not None and set(index.article_claims) == {"a_news1"}
+
+
+def test_a_new_fetch_failure_shows_after_the_check(wh: Warehouse, clock: FrozenClock,
+                                                   seeded: SmallDesk) -> None:
+    """Which sources have fetch events is remembered with the index; fetches are part of the
+    fingerprint, so a re-check's failed fetch shows on the claim's timeline."""
+    for desk in _desk(wh, clock, check_every=0.2):
+        before = desk.claim(seeded.roads)
+        assert before is not None and not [e for e in before.timeline if e.kind == "fetch"]
+        with wh.transaction() as con:
+            con.execute(
+                "INSERT INTO fetches (id, run_id, source_id, url, attempted_at, status, reason) "
+                "VALUES ('f_late', 'run_2', ?, 'https://city.example.org/report-2024', ?, "
+                "'failed', 'HTTP 503')", [seeded.source_1, clock()])
+        time.sleep(0.25)
+        after = desk.claim(seeded.roads)
+        assert after is not None
+        assert [e.summary for e in after.timeline if e.kind == "fetch"] == [
+            "source failed: HTTP 503"]

@@ -252,9 +252,9 @@ def _fetch(con: object, fid: str, source_id: str, url: str, at: object, status: 
         [fid, source_id, url, at, status, reason, snapshot])
 
 
-def test_timeline_shows_source_changes_and_failures(desk: ReviewDesk, wh: Warehouse,
-                                                    seeded: SmallDesk) -> None:
-    """Fetches of the evidence's sources and of sources the claim was only checked against."""
+def _fetch_events(wh: Warehouse, seeded: SmallDesk) -> None:
+    """A changed page for roads' evidence, a failure of a source roads was only checked
+    against, and a failure of a source roads has nothing to do with."""
     with wh.transaction() as con:
         _fetch(con, "f_city_2", seeded.source_1, "https://city.example.org/report-2024",
                T0 + timedelta(days=2), "fetched", "ok", "snap_city_v2")
@@ -266,7 +266,13 @@ def test_timeline_shows_source_changes_and_failures(desk: ReviewDesk, wh: Wareho
         _fetch(con, "f_wire", "s_wire", "https://wire.example.com/x", T0 + timedelta(days=1),
                "failed", "timeout after 10 s", None)
         _fetch(con, "f_stats_2", seeded.source_2, "https://stats.example.net/region",
-               T0 + timedelta(days=2), "failed", "HTTP 503", None)  # not a source of roads
+               T0 + timedelta(days=2), "failed", "HTTP 503", None)
+
+
+def test_timeline_shows_source_changes_and_failures(desk: ReviewDesk, wh: Warehouse,
+                                                    seeded: SmallDesk) -> None:
+    """Fetches of the evidence's sources and of sources the claim was only checked against."""
+    _fetch_events(wh, seeded)
     claim = desk.claim(seeded.roads)
     assert claim is not None
     fetches = [(e.summary, e.detail) for e in claim.timeline if e.kind == "fetch"]
@@ -280,6 +286,7 @@ def test_claims_read_together_equal_claims_read_alone(wh: Warehouse, clock: Froz
                                                      seeded: SmallDesk) -> None:
     """The web app reads claims asked for at once in one go, and a long-running desk answers
     mentions and shared rows from memory: the files are the same as one-shot reads."""
+    _fetch_events(wh, seeded)
     ids = [seeded.roads, seeded.jobs, seeded.lanes, seeded.quote]
     one_shot = ReviewDesk(wh, ReviewSettings(hold_minutes=30), clock=clock)
     alone = {c: one_shot.claim(c) for c in ids}
@@ -290,5 +297,9 @@ def test_claims_read_together_equal_claims_read_alone(wh: Warehouse, clock: Froz
         assert list(together) == ids  # asked order, missing left out, repeats once
         assert together == alone
         assert app.claims(ids) == alone  # again, from the remembered rows
+        assert [e.kind for e in together[seeded.roads].timeline].count("fetch") == 2
+        app.take(seeded.jobs, "ana")  # the desk's own action shows in its remembered actions
+        alone[seeded.jobs] = one_shot.claim(seeded.jobs)
+        assert app.claims(ids) == alone
     finally:
         app.close()
