@@ -3,7 +3,9 @@
 Builds a warehouse of 100,000 claims (tests/desk/review_fixtures.build_big), serves the review
 app under uvicorn in its own process on loopback, signs in 20 editors and has them request queue
 pages (mixed filters and pages) and claim pages (random claims) concurrently, a bounded number
-of requests each. Prints a Markdown table and writes bench/results/review.md. Goal: p95 < 100 ms.
+of requests each. Twice, on fresh servers: first with claim pages read one at a time
+(``review.claim_batch = 1``, the comparison), then as shipped (claim pages asked for together
+read together). Prints a Markdown table and writes bench/results/review.md. Goal: p95 < 100 ms.
 
     .venv/bin/python -m bench.review_bench [--claims 100000] [--clients 20] [--requests 1000]
 """
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -31,10 +34,12 @@ from warehouse.editors import Accounts
 RESULTS = Path(__file__).resolve().parent / "results" / "review.md"
 PASSWORD = "bench password 123"
 SERVER = (
-    "import sys; from pathlib import Path; from claimtrack.settings import Settings; "
-    "from desk.web import serve; "
-    "serve(Settings(db=Path(sys.argv[1])), host='127.0.0.1', port=int(sys.argv[2]))"
+    "import sys; from pathlib import Path; "
+    "from claimtrack.settings import ReviewSettings, Settings; from desk.web import serve; "
+    "serve(Settings(db=Path(sys.argv[1]), review=ReviewSettings(claim_batch=int(sys.argv[3]))), "
+    "host='127.0.0.1', port=int(sys.argv[2]))"
 )
+SHIPPED_BATCH = 32
 
 
 def cpu_seconds(pid: int) -> float:
@@ -44,6 +49,17 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return float("nan")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (Linux VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def free_port() -> int:
@@ -112,6 +128,55 @@ async def run(base: str, clients: int, requests: int, n_claims: int) -> tuple[
     return out, time.perf_counter() - t0, alone
 
 
+@dataclass
+class Served:
+    """One server's run: latencies by page kind, alone and concurrent, and its costs."""
+
+    batch: int
+    results: dict[str, list[float]]
+    alone: dict[str, list[float]]
+    wall: float
+    cpu: float
+    client_cpu: float
+    first: float
+    rss_mb: float
+    signins: int
+
+    @property
+    def served(self) -> int:  # sign-ins (a form and a post; scrypt, ~50 ms CPU) included
+        return (sum(len(v) for v in self.results.values())
+                + sum(len(v) for v in self.alone.values()) + 2 * self.signins)
+
+
+def serve_and_load(db: Path, batch: int, args: argparse.Namespace) -> Served:
+    port = free_port()
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port), str(batch)],
+                              env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the review app did not start")
+            time.sleep(0.1)
+        first = asyncio.run(_first_queue(base))
+        cpu_before = cpu_seconds(server.pid)
+        client_before = time.process_time()
+        results, wall, alone = asyncio.run(run(base, args.clients, args.requests, args.claims))
+        return Served(batch, results, alone, wall, cpu_seconds(server.pid) - cpu_before,
+                      time.process_time() - client_before, first, peak_rss_mb(server.pid),
+                      args.clients + 1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=100_000)
@@ -126,63 +191,43 @@ def main() -> int:
         for i in range(args.clients):
             accounts.add(f"editor{i}", PASSWORD)
         built = time.perf_counter() - t0
-        port = free_port()
-        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the review app did not start")
-                time.sleep(0.1)
-            load_before = os.getloadavg()[0]
-            first = asyncio.run(_first_queue(base))
-            cpu_before = cpu_seconds(server.pid)
-            client_before = time.process_time()
-            results, wall, alone = asyncio.run(run(base, args.clients, args.requests,
-                                                   args.claims))
-            cpu_used = cpu_seconds(server.pid) - cpu_before
-            client_used = time.process_time() - client_before
-            load_after = os.getloadavg()[0]
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        load_before = os.getloadavg()[0]
+        runs = [serve_and_load(db, batch, args) for batch in (1, SHIPPED_BATCH)]
+        load_after = os.getloadavg()[0]
     lines = [
         "# Review desk latency",
         "",
         f"{args.claims:,} claims in the warehouse (built in {built:.1f} s), uvicorn (1 worker) "
         f"on loopback, {args.clients} concurrent signed-in clients, half queue pages (filters, "
-        "pages, article), half claim pages (random claims). Goal: p95 < 100 ms.",
+        "pages, article), half claim pages (random claims). Goal: p95 < 100 ms. Two fresh "
+        "servers one after the other: claim pages read one at a time (`claim_batch = 1`, the "
+        f"comparison), then as shipped (`claim_batch = {SHIPPED_BATCH}`: claim pages asked for "
+        "together are read together).",
         "",
-        "| page | clients | requests | p50 ms | p95 ms | p99 ms | max ms | req/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| claim_batch | page | clients | requests | p50 ms | p95 ms | p99 ms | max ms | req/s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    total = sum(len(v) for v in results.values())
-    signins = args.clients + 1  # scrypt, about 50 ms of CPU each, inside the measured span
-    served = total + sum(len(v) for v in alone.values()) + 2 * signins
-    for kind in ("queue", "claim"):
-        for label, data, n_clients, rate in (
-                ("alone", alone[kind], 1, None),
-                ("concurrent", results[kind], args.clients, total / wall)):
-            lines.append(
-                f"| {kind} ({label}) | {n_clients} | {len(data)} | {pct(data, 0.5):.1f} | "
-                f"{pct(data, 0.95):.1f} | {pct(data, 0.99):.1f} | {max(data):.1f} | "
-                + (f"{rate:.0f} (both kinds) |" if rate else "- |"))
-    lines += [
-        "",
-        f"Server CPU: {cpu_used / served * 1000:.1f} ms per request on average "
-        f"({cpu_used:.1f} s for {served} requests, sign-ins included); the load generator "
-        f"(httpx, same machine) used {client_used / served * 1000:.1f} ms per request. "
-        f"First queue page after start (builds the in-memory queue index): {first:.0f} ms. "
-        f"Load average {load_before:.1f} before, {load_after:.1f} after "
-        f"({os.cpu_count()} cores; the machine is shared, so numbers move with its load).",
-    ]
+    for r in runs:
+        total = sum(len(v) for v in r.results.values())
+        for kind in ("queue", "claim"):
+            for label, data, n_clients, rate in (
+                    ("alone", r.alone[kind], 1, None),
+                    ("concurrent", r.results[kind], args.clients, total / r.wall)):
+                lines.append(
+                    f"| {r.batch} | {kind} ({label}) | {n_clients} | {len(data)} | "
+                    f"{pct(data, 0.5):.1f} | {pct(data, 0.95):.1f} | {pct(data, 0.99):.1f} | "
+                    f"{max(data):.1f} | " + (f"{rate:.0f} (both kinds) |" if rate else "- |"))
+    lines.append("")
+    for r in runs:
+        lines.append(
+            f"claim_batch = {r.batch}: server CPU {r.cpu / r.served * 1000:.1f} ms per request "
+            f"({r.cpu:.1f} s for {r.served} requests, sign-ins included), peak memory "
+            f"{r.rss_mb:.0f} MB; the load generator (httpx, same machine) used "
+            f"{r.client_cpu / r.served * 1000:.1f} ms per request. First queue page after "
+            f"start (builds the in-memory index): {r.first:.0f} ms.")
+        lines.append("")
+    lines.append(f"Load average {load_before:.1f} before, {load_after:.1f} after "
+                 f"({os.cpu_count()} cores; the machine is shared, so numbers move with its load).")
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -67,6 +67,7 @@ class ReviewSettings:
     publisher_url: str = ""
     report_base_url: str = ""  # where reports are published: "<base><article id>.html"
     snapshot_base_url: str = ""  # where snapshots are served: "<base><sha256>"; empty: no link
+    claim_batch: int = 32  # claim pages the web app reads together at most; 1: each on its own
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,7 +124,7 @@ def create_app(
         templates=templates,
         queue_main=queue_main(templates),
         recheck=recheck,
-        claims=BatchLoader(desk.claims),
+        claims=BatchLoader(desk.claims, max_batch=max(1, settings.review.claim_batch)),
     )
     routes = [
         Route("/health", pages.health),
