@@ -67,16 +67,21 @@ class Warehouse:
     def _open(self, read_only: bool) -> Connection:
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.02
+        wanted = read_only
         while True:
             try:
                 if read_only and self.is_file and not self.path.exists():
                     read_only = False  # nothing to read yet: create it
                 return duckdb.connect(self.target, read_only=read_only)
             except duckdb.Error as exc:
-                if read_only and "different configuration" in str(exc):
-                    read_only = False  # this process has the file open for writing: share that
-                    continue
-                if not _is_lock_error(exc):
+                if "different configuration" in str(exc):
+                    # this process has the file open in the other mode: a reader shares a
+                    # read-write instance; a writer waits for the read-only ones to close
+                    if read_only:
+                        read_only = False
+                        continue
+                    read_only = wanted
+                elif not _is_lock_error(exc):
                     raise WarehouseError(f"cannot open warehouse {self.target}: {exc}") from exc
                 if time.monotonic() >= deadline:
                     raise WarehouseBusyError(
