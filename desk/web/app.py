@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,9 +156,16 @@ def create_app(
                    https_only=False),
     ]
     app = Starlette(routes=routes, middleware=middleware,
-                    exception_handlers={HTTPException: _http_error})
+                    exception_handlers={HTTPException: _http_error}, lifespan=_lifespan)
     app.state.desk = state
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """On shutdown, let go of the warehouse file now rather than when the linger runs out."""
+    yield
+    app.state.desk.desk.close()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
