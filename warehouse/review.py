@@ -131,10 +131,10 @@ class ReviewDesk:
         with self._index_lock:
             index = self._index
             if index is None or index.fingerprint != fingerprint:
-                index = self._index = QueueIndex(con, fingerprint, self.clock())
+                index = self._index = self._build(con, fingerprint)
             elif time.monotonic() - index.built > self.index_max_age:
                 if self._linger is None:  # a one-shot desk: nobody else is waiting
-                    index = self._index = QueueIndex(con, fingerprint, self.clock())
+                    index = self._index = self._build(con, fingerprint)
                 elif not self._refreshing:
                     # only the priorities' ages moved: keep answering from this index while
                     # a new one is built, instead of stalling every queue page for a rebuild
@@ -144,6 +144,10 @@ class ReviewDesk:
             index.checked = time.monotonic()
             return index
 
+    def _build(self, con: Connection, fingerprint: tuple[Any, ...]) -> QueueIndex:
+        # only a long-running desk reads ClaimMemory up front: a one-shot one shows one page
+        return QueueIndex(con, fingerprint, self.clock(), remember=self._linger is not None)
+
     def _refresh(self, old: QueueIndex) -> None:
         """Rebuild the index in the background; swap it in only if nothing touched the old one
         meanwhile (a patch or a change would be missing from the new one)."""
@@ -151,7 +155,7 @@ class ReviewDesk:
             with self._read() as con:
                 fingerprint = tuple(con.execute(FINGERPRINT_SQL).fetchone() or ())
                 version = old.version
-                new = QueueIndex(con, fingerprint, self.clock())
+                new = self._build(con, fingerprint)
             with self._index_lock:
                 if (self._index is old and old.version == version
                         and old.fingerprint == fingerprint):

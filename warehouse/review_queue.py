@@ -78,7 +78,8 @@ class QueueIndex:
     desk's own writes patch the one claim they touched instead.
     """
 
-    def __init__(self, con: Connection, fingerprint: tuple[Any, ...], now: datetime) -> None:
+    def __init__(self, con: Connection, fingerprint: tuple[Any, ...], now: datetime,
+                 remember: bool = True) -> None:
         cols = con.execute(_INDEX_SQL, [now]).fetchnumpy()
         self.fingerprint = fingerprint
         self.built = self.checked = time.monotonic()
@@ -108,17 +109,19 @@ class QueueIndex:
         m = con.execute(_MENTIONS_SQL).fetchnumpy()
         at = np.fromiter((self.position.get(c, -1) for c in _objects(m["claim_id"])),
                          dtype=np.int64, count=len(m["claim_id"]))
-        self._by_article = _objects(m["article_id"]), at
+        articles = _objects(m["article_id"])
+        self._by_article = articles, at
         order = np.argsort(at, kind="stable")
         self._mention_at = at[order]
-        self._mention_article = _objects(m["article_id"])[order]
+        self._mention_article = articles[order]
         self._mention_text = _objects(m["text"])[order]
         self._mention_span = np.ma.getdata(m["start"]).astype(np.int64)[order], np.ma.getdata(
             m["end"]).astype(np.int64)[order]
         self.status_codes = {s: self.status == s for s in MACHINE_STATUSES}
         self.kind_codes: dict[str, np.ndarray] = {}
         self.article_claims: dict[str, np.ndarray] = {}  # article id -> positions, as asked
-        self.memory = ClaimMemory.preloaded(con)  # what claim pages read, as long as this index
+        # what claim pages read, as long as this index; a one-shot desk reads what it shows
+        self.memory = ClaimMemory.preloaded(con) if remember else ClaimMemory()
         self.serial = next(_serials)
         self.version = 0  # bumped by every patch: what was derived from the columns is stale
         self._states: tuple[int, float, float, float, np.ndarray] | None = None
@@ -129,20 +132,22 @@ class QueueIndex:
             mask = self.kind_codes[kind] = self.kind == kind
         return mask
 
+    def _mentions_of(self, i: int) -> range:
+        lo, hi = np.searchsorted(self._mention_at, (i, i + 1))
+        return range(int(lo), int(hi))
+
     def mentions(self, claim_id: str) -> list[MentionRow]:
         """The claim's mentions: (article id, its words there, start, end)."""
         i = self.position.get(claim_id)
         if i is None:
             return []
-        lo, hi = np.searchsorted(self._mention_at, (i, i + 1))
         starts, ends = self._mention_span
         return [(str(self._mention_article[j]), str(self._mention_text[j]), int(starts[j]),
-                 int(ends[j])) for j in range(lo, hi)]
+                 int(ends[j])) for j in self._mentions_of(i)]
 
     def article_ids(self, i: int) -> tuple[str, ...]:
         """The articles mentioning the claim at position ``i``."""
-        lo, hi = np.searchsorted(self._mention_at, (i, i + 1))
-        return tuple(sorted({str(a) for a in self._mention_article[lo:hi]}))
+        return tuple(sorted({str(self._mention_article[j]) for j in self._mentions_of(i)}))
 
     def article_positions(self, article_id: str) -> np.ndarray:
         """Positions of the claims an article mentions, ascending (remembered per article)."""
