@@ -196,9 +196,9 @@ class ReviewDesk:
     def claims(self, claim_ids: Sequence[str]) -> dict[str, ClaimDetail]:
         """``claim`` for several claims at once, by id (missing ones left out).
 
-        A DuckDB point lookup costs 0.3-0.6 ms however few rows it returns, and a claim's file
-        takes about eight, so the web app reads the files of claims asked for at the same time
-        together: one lookup per table for all of them.
+        A DuckDB point lookup costs 0.3-0.6 ms however few rows it returns, so the web app reads
+        the files of claims asked for at the same time together: one lookup per table for all
+        of them (two tables, verdicts and evidence, when ``ClaimMemory`` holds the rest).
         """
         now = self.clock()
         with self._read() as con:
@@ -215,7 +215,7 @@ class ReviewDesk:
                          else mention_rows(con, ids))
             articles = memory.articles.rows(con, [m[0] for c in ids for m in mentioned[c]])
             evidence_rows = grouped(con, EVIDENCE_SQL, ids)
-            memory.warm(con, [r for c in ids for r in evidence_rows[c]])
+            shared = memory.evidence_context(con, [r for c in ids for r in evidence_rows[c]])
             fetches = source_fetches(con, evidence_rows, memory)
             out = {}
             for c in ids:
@@ -224,7 +224,7 @@ class ReviewDesk:
                 used = set(reasons_of(cur[7])) if cur else set()  # the verdict's evidence
                 out[c] = self._detail(
                     st, now, mentions(mentioned[c], articles),
-                    evidence(con, evidence_rows[c], used, memory), timeline(st, fetches[c]))
+                    evidence(evidence_rows[c], used, shared), timeline(st, fetches[c]))
             return out
 
     def _detail(self, st: ClaimState, now: datetime, mentioned: tuple[Mention, ...],

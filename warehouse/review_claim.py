@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from warehouse.db import Connection
 from warehouse.review_records import (
@@ -162,10 +162,8 @@ _EVENTFUL_SQL = (
     "SELECT source_id FROM fetches GROUP BY source_id HAVING bool_or(status <> 'fetched') "
     "OR count(DISTINCT snapshot_hash) FILTER (WHERE status = 'fetched') > 1"
 )
-_CHECKED_EVENTFUL_SQL = (
-    "SELECT claim_id, source_id FROM claim_sources WHERE source_id IN ("
-    "SELECT source_id FROM fetches GROUP BY source_id HAVING bool_or(status <> 'fetched') "
-    "OR count(DISTINCT snapshot_hash) FILTER (WHERE status = 'fetched') > 1)"
+_CHECKED_EVENTFUL_SQL = (  # constants only
+    f"SELECT claim_id, source_id FROM claim_sources WHERE source_id IN ({_EVENTFUL_SQL})"  # noqa: S608
 )
 
 
@@ -208,11 +206,19 @@ class ClaimMemory:
         memory.eventful = sources, checked
         return memory
 
-    def warm(self, con: Connection, evidence_rows: list[tuple[Any, ...]]) -> None:
-        """Read the passages, sources and snapshots of these evidence rows in one go each."""
+    def evidence_context(self, con: Connection, evidence_rows: list[tuple[Any, ...]]) -> Shared:
+        """The passages, sources and snapshots of these evidence rows, read in one go each."""
         passages = self.passages.rows(con, [r[8] for r in evidence_rows])
-        self.sources.rows(con, [r[9] for r in evidence_rows])
-        self.snapshots.rows(con, [p[4] for p in passages.values()])
+        return Shared(passages, self.sources.rows(con, [r[9] for r in evidence_rows]),
+                      self.snapshots.rows(con, [p[4] for p in passages.values()]))
+
+
+class Shared(NamedTuple):
+    """Rows by id that evidence items show: passages, sources, snapshots."""
+
+    passages: dict[Any, tuple[Any, ...]]
+    sources: dict[Any, tuple[Any, ...]]
+    snapshots: dict[Any, tuple[Any, ...]]
 
 
 MentionRow = tuple[str, str, int, int]  # article id, the claim as written there, start, end
@@ -240,14 +246,13 @@ EVIDENCE_SQL = ("SELECT id, stance, score, relevance, reason, coalesce(quote, ''
                 "quote_end, passage_id, source_id, claim_id FROM evidence")
 
 
-def evidence(con: Connection, rows: list[tuple[Any, ...]], used: set[str],
-             memory: ClaimMemory) -> tuple[EvidenceItem, ...]:
-    """One claim's evidence rows (``EVIDENCE_SQL``) with passage, source and snapshot, best
-    first. Step by step through the indexes: a join would scan every passage and source."""
+def evidence(rows: list[tuple[Any, ...]], used: set[str], shared: Shared,
+             ) -> tuple[EvidenceItem, ...]:
+    """One claim's evidence rows (``EVIDENCE_SQL``) with passage, source and snapshot
+    (``ClaimMemory.evidence_context``: by id, not a join, which would scan every passage and
+    source), best first."""
     rows = sorted(rows, key=lambda r: (-r[3], -r[2], r[0]))
-    passages = memory.passages.rows(con, [r[8] for r in rows])
-    sources = memory.sources.rows(con, [r[9] for r in rows])
-    snapshots = memory.snapshots.rows(con, [p[4] for p in passages.values()])
+    passages, sources, snapshots = shared
     out = []
     for r in rows:
         p = passages.get(r[8]) or (r[8], r[5], 0, len(r[5]), None)

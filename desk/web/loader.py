@@ -1,10 +1,11 @@
 """Claim pages asked for at the same time, read from the warehouse together.
 
-A claim's file takes about eight DuckDB point lookups, each 0.3-0.6 ms however few rows it
-returns. When editors open claims at the same moment, the requests that arrive while one read
-is running wait for the next and are read in one go (``ReviewDesk.claims``: one lookup per
-table for all of them). A lone request is read at once, so batching adds no delay when the desk
-is quiet. Measured in-process at 100,000 claims: 4.5 ms per claim alone, 1.6 ms in eights.
+Each DuckDB point lookup a claim's file needs costs 0.3-0.6 ms however few rows it returns.
+When editors open claims at the same moment, the requests that arrive while one read is running
+wait for the next and are read in one go (``ReviewDesk.claims``: one lookup per table for all
+of them). A lone request is read at once, so batching adds no delay when the desk is quiet.
+Measured in-process at 100,000 claims, with eight lookups per claim: 4.5 ms per claim alone,
+1.6 ms in eights.
 """
 
 from __future__ import annotations
