@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint typecheck pytest bench train clean browser
+.PHONY: demo test lint typecheck pytest bench train clean browser models
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 
 train: $(STAMP)
 	$(BIN)/python scripts/train_checkworthiness.py
+
+# The sentence encoder's weights, verified (scripts/fetch_models.py; CLAIMTRACK_MODELS sets where).
+models: $(STAMP)
+	$(BIN)/python scripts/fetch_models.py
 
 browser:
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)

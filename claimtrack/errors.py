@@ -13,6 +13,7 @@
     ├── WarehouseError              the database refused                                  (terminal)
     │   ├── WarehouseBusyError      another process holds the write lock                  (transient)
     │   └── MigrationError          a migration failed; its transaction was rolled back   (terminal)
+    ├── ModelError                  model files present but unusable (wrong hash, broken) (terminal)
     └── ReviewError                 an editorial action was refused                       (terminal)
         ├── AuthError               unknown editor, bad password or token
         └── ConflictError           another editor holds or already decided the claim
@@ -79,6 +80,12 @@ class WarehouseBusyError(WarehouseError):
 
 class MigrationError(WarehouseError):
     pass
+
+
+class ModelError(ClaimtrackError):
+    """A local model's files are there but are not the published ones, or cannot be read."""
+
+    kind = "model"
 
 
 class ReviewError(ClaimtrackError):
