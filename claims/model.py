@@ -83,3 +83,4 @@ class Assessment:
     confidence: float
     rationale: str
     stances: tuple[PassageStance, ...] = field(default_factory=tuple)
+    assessor: str = ""  # who decided, when it is not the one asked ("learned" after an llm fell back)

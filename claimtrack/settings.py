@@ -81,6 +81,18 @@ class ReverifySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LLMSettings:
+    """An OpenAI-compatible chat endpoint for the ``llm`` assessor (Ollama, llama.cpp, vLLM, ...)."""
+
+    url: str = ""  # CLAIMTRACK_LLM_URL: the API base, e.g. http://127.0.0.1:11434/v1
+    model: str = ""  # CLAIMTRACK_LLM_MODEL
+    api_key: str = ""  # CLAIMTRACK_LLM_API_KEY (never in a settings file you share)
+    timeout: float = 60.0  # seconds per request
+    retries: int = 2  # more tries on 429, 5xx and timeouts
+    max_tokens: int = 800
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     db: Path = Path("claimtrack.duckdb")
     snapshots: Path | None = None  # default: "<db stem>.snapshots" beside the database
@@ -90,10 +102,18 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     reverify: ReverifySettings = field(default_factory=ReverifySettings)
     credibility: Mapping[str, str] = field(default_factory=dict)  # domain -> tier
+    assessor: str = "rules"  # rules | learned | llm: who decides what the evidence says
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    models: Path | None = None  # CLAIMTRACK_MODELS; default: ~/.cache/claimtrack/models
 
     @property
     def snapshot_dir(self) -> Path:
         return self.snapshots or self.db.with_name(self.db.stem + ".snapshots")
+
+    @property
+    def model_dir(self) -> Path:
+        """Where optional model files live (``make models`` puts the sentence encoder there)."""
+        return self.models or Path.home() / ".cache" / "claimtrack" / "models"
 
     @property
     def report_dir(self) -> Path:
@@ -104,7 +124,7 @@ class Settings:
         return _apply(self, {k: v for k, v in flags.items() if v is not None})
 
 
-_SECTIONS = {"fetch", "providers", "review", "reverify"}
+_SECTIONS = {"fetch", "providers", "review", "reverify", "llm"}
 
 
 def _coerce(current: Any, value: Any, name: str) -> Any:
@@ -121,7 +141,7 @@ def _coerce(current: Any, value: Any, name: str) -> Any:
             return type(current)(value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"setting {name!r}: expected a number, got {value!r}") from exc
-    if isinstance(current, Path) or name in {"db", "snapshots", "reports"}:
+    if isinstance(current, Path) or name in {"db", "snapshots", "reports", "models"}:
         return Path(value).expanduser()
     return value
 
@@ -149,7 +169,8 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
     """``CLAIMTRACK_DB``, ``CLAIMTRACK_ALLOW_HOSTS``, ``CLAIMTRACK_FETCH__PER_HOST``, ..."""
     out: dict[str, Any] = {}
     aliases = {"ALLOW_HOSTS": "FETCH__ALLOW_HOSTS", "FACTCHECK_API_KEY": "PROVIDERS__FACTCHECK_API_KEY",
-               "SEARXNG_URL": "PROVIDERS__SEARXNG_URL", "SECRET_KEY": "REVIEW__SECRET_KEY"}
+               "SEARXNG_URL": "PROVIDERS__SEARXNG_URL", "SECRET_KEY": "REVIEW__SECRET_KEY",
+               "LLM_URL": "LLM__URL", "LLM_MODEL": "LLM__MODEL", "LLM_API_KEY": "LLM__API_KEY"}
     for key, value in env.items():
         if not key.startswith("CLAIMTRACK_") or key == "CLAIMTRACK_CONFIG":
             continue

@@ -9,12 +9,21 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from claimtrack.errors import ClaimtrackError, ConfigError, InputError
-from claimtrack.settings import ALL_PROVIDERS, Settings, load_settings
+from claimtrack.settings import load_settings
+from desk.options import (
+    AllowOpt,
+    AssessorOpt,
+    DbOpt,
+    JsonOpt,
+    ProviderOpt,
+    PublishedOpt,
+    settings_for,
+)
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -31,21 +40,6 @@ corpus_app = typer.Typer(help="The local corpus searched by the `corpus` provide
 app.add_typer(db_app, name="db")
 app.add_typer(corpus_app, name="corpus")
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file or DuckDB connection string; env: CLAIMTRACK_DB.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-ProviderOpt = Annotated[
-    list[str] | None,
-    typer.Option("--provider", help=f"Source provider (repeatable): {', '.join(ALL_PROVIDERS)}."),
-]
-AllowOpt = Annotated[
-    list[str] | None,
-    typer.Option("--allow-host", help="Allow fetching this private/loopback HOST[:PORT] (repeatable)."),
-]
-PublishedOpt = Annotated[
-    str | None, typer.Option("--published", help="The article's publication date, YYYY-MM-DD.")
-]
-
-
 @app.callback()
 def main_callback(
     ctx: typer.Context,
@@ -59,25 +53,6 @@ def main_callback(
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
     ctx.obj = load_settings(config)
-
-
-def settings_for(
-    ctx: typer.Context, db: Path | None = None, allow_hosts: list[str] | None = None,
-    providers: list[str] | None = None,
-) -> Settings:
-    """The context's settings with this command's flags applied."""
-    settings: Settings = ctx.obj if isinstance(ctx.obj, Settings) else load_settings()
-    flags: dict[str, Any] = {"db": db}
-    if allow_hosts:
-        flags["fetch"] = {"allow_hosts": tuple(settings.fetch.allow_hosts) + tuple(allow_hosts)}
-    if providers:
-        unknown = sorted(set(providers) - set(ALL_PROVIDERS))
-        if unknown:
-            raise InputError(
-                f"unknown provider {', '.join(unknown)}; known: {', '.join(ALL_PROVIDERS)}"
-            )
-        flags["providers"] = {"enabled": tuple(providers)}
-    return settings.with_overrides(**flags)
 
 
 @app.command()
@@ -121,13 +96,14 @@ def check(
     provider: ProviderOpt = None,
     db: DbOpt = None,
     allow_host: AllowOpt = None,
+    assessor: AssessorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check articles end to end: claims, sources, evidence, verdicts, report."""
     from desk.output import claims_table, console, counts, print_json, print_notes, sources_table
     from flows.stages import ingest
 
-    settings = settings_for(ctx, db, allow_host, provider)
+    settings = settings_for(ctx, db, allow_host, provider, assessor)
     # Read every article before Prefect is even imported: bad input fails in a second.
     read = [ingest(arg, settings, published) for arg in articles]
     from flows.check import check_article
@@ -159,6 +135,7 @@ def verify(
     provider: ProviderOpt = None,
     db: DbOpt = None,
     allow_host: AllowOpt = None,
+    assessor: AssessorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Verify standalone claims against the enabled providers."""
@@ -170,7 +147,7 @@ def verify(
         texts.extend(read_claims_file(file))
     if not texts:
         raise InputError("give at least one claim, or --file FILE")
-    settings = settings_for(ctx, db, allow_host, provider)
+    settings = settings_for(ctx, db, allow_host, provider, assessor)
     outcome = verify_claims(texts, settings, providers=provider)
     if as_json:
         print_json(verify_json(outcome))
@@ -247,30 +224,19 @@ def demo(
     run_demo(settings, port=port, as_json=as_json)
 
 
-def _register_optional() -> None:
-    """Commands from the review, report and tracking areas, mounted when present."""
-    try:
-        from desk.review_cli import editors_app, review_app
-    except ImportError:
-        pass
-    else:
-        app.add_typer(review_app, name="review")
-        app.add_typer(editors_app, name="editors")
-    try:
-        from desk.report_cli import report
-    except ImportError:
-        pass
-    else:
-        app.command("report")(report)
-    try:
-        from desk.tracking_cli import register
-    except ImportError:
-        pass
-    else:
-        register(app)
+def _register() -> None:
+    """Commands from the review, report and tracking areas (modules of their own)."""
+    from desk.report_cli import report
+    from desk.review_cli import editors_app, review_app
+    from desk.tracking_cli import register
+
+    app.add_typer(review_app, name="review")
+    app.add_typer(editors_app, name="editors")
+    app.command("report")(report)
+    register(app)
 
 
-_register_optional()
+_register()
 
 
 def main() -> None:

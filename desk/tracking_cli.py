@@ -1,7 +1,7 @@
 """Tracking commands of ``claimtrack``: reverify, schedule, history, export.
 
 Mounted by ``desk.cli`` through ``register(app)``. Each command builds its settings from the
-context (``desk.cli.settings_for``) and calls the public functions of flows/ and warehouse/.
+context (``desk.options.settings_for``) and calls the public functions of flows/ and warehouse/.
 """
 
 from __future__ import annotations
@@ -13,15 +13,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.errors import InputError
-
-# The same options as desk.cli's (not imported from it: desk.cli imports this module).
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="Warehouse file or DuckDB connection string; env: CLAIMTRACK_DB.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-AllowOpt = Annotated[
-    list[str] | None,
-    typer.Option("--allow-host", help="Allow fetching this private/loopback HOST[:PORT] (repeatable)."),
-]
+from desk.options import AllowOpt, AssessorOpt, DbOpt, JsonOpt, settings_for
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -49,17 +41,17 @@ def reverify(
     ] = None,
     db: DbOpt = None,
     allow_host: AllowOpt = None,
+    assessor: AssessorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check tracked claims again: conditional re-fetch, source events, new verdicts."""
-    from desk.cli import settings_for
     from desk.output import console, print_json, styled
     from flows.reverify import Mode, reverify_tracked
 
     if sum([due, all_claims, bool(claim)]) > 1:
         raise InputError("use one of --due, --all or --claim")
     mode: Mode = "all" if all_claims else "claims" if claim else "due"
-    settings = settings_for(ctx, db, allow_host)
+    settings = settings_for(ctx, db, allow_host, assessor=assessor)
     outcome = reverify_tracked(settings, mode=mode, claim_ids=list(claim or []) or None)
     if as_json:
         print_json(outcome.to_json())
@@ -89,7 +81,6 @@ def schedule(
     allow_host: AllowOpt = None,
 ) -> None:
     """Serve the re-verification as a Prefect deployment on a cron schedule (until Ctrl-C)."""
-    from desk.cli import settings_for
     from desk.output import console
     from flows.schedule import serve_reverify
 
@@ -110,7 +101,6 @@ def history(
     as_json: JsonOpt = False,
 ) -> None:
     """Status changes and source events (changed, gone, back, new), oldest first."""
-    from desk.cli import settings_for
     from desk.output import console, print_json
     from warehouse import tracking
     from warehouse.db import Warehouse
@@ -141,7 +131,6 @@ def export(
     as_json: JsonOpt = False,
 ) -> None:
     """Write every table and view of the warehouse as Parquet (DIR/<name>.parquet)."""
-    from desk.cli import settings_for
     from desk.output import console, print_json
     from warehouse.db import Warehouse
     from warehouse.tracking import export_parquet

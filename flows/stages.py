@@ -16,6 +16,7 @@ import sources
 from claims.model import Assessment, Claim
 from claimtrack.errors import InputError
 from claimtrack.settings import Settings
+from flows.assessors import assessor_for
 from sources.model import Article, Candidate, ClaimReviewRating, Document, FetchResult, Passage
 from warehouse import corpus as corpus_store
 from warehouse import queries, store
@@ -46,6 +47,7 @@ class ClaimVerdict:
     assessment: Assessment
     evidence: tuple[tuple[SourceRead, Passage, str], ...]  # per stance index: (source, passage, passage id)
     review_reasons: tuple[str, ...] = ()
+    assessor: str = "rules"  # the assessor that decided it, as recorded with the verdict
 
 
 @dataclass(slots=True)
@@ -235,15 +237,15 @@ def reuse_snapshot(base: SourceRead, last: queries.Snapshot | None) -> SourceRea
 
 def assess(
     wh: Warehouse, settings: Settings, found: Sequence[tuple[Claim, str]],
-    discovered: Discovered, reads: Mapping[str, SourceRead], assessor_name: str = "rules",
+    discovered: Discovered, reads: Mapping[str, SourceRead],
     previous: Mapping[str, str] | None = None,
 ) -> list[ClaimVerdict]:
-    """Rank the passages of each claim's sources and let the assessor decide.
+    """Rank the passages of each claim's sources and let the assessor the settings name decide.
 
     ``previous`` (claim id -> status before this run) defaults to the current verdicts; a resumed
     re-verification passes the statuses from before its first attempt.
     """
-    assessor = claims.get_assessor(assessor_name)
+    assessor = assessor_for(settings, wh)
     rules = claims.ReviewRules.from_settings(settings.review)
     if previous is None:
         with wh.connect(read_only=True) as con:
@@ -277,21 +279,21 @@ def assess(
             checkworthiness=claim.checkworthiness, previous_status=previous.get(claim.id),
             rules=rules,
         )
-        verdicts.append(ClaimVerdict(claim, article_id, assessment, tuple(chosen), tuple(reasons)))
+        verdicts.append(ClaimVerdict(claim, article_id, assessment, tuple(chosen), tuple(reasons),
+                                     assessment.assessor or settings.assessor))
     return verdicts
 
 
-def store_verdicts(
-    wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict], now: datetime,
-    assessor_name: str = "rules",
-) -> None:
-    items = [
-        (v.claim.id, v.assessment,
-         [(pid, read.source_id, passage) for read, passage, pid in v.evidence], v.review_reasons)
-        for v in verdicts
-    ]
+def store_verdicts(wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict], now: datetime) -> None:
+    """Each verdict with its evidence, recorded under the assessor that decided it."""
+    by_assessor: dict[str, list[store.AssessmentItem]] = {}
+    for v in verdicts:
+        by_assessor.setdefault(v.assessor, []).append(
+            (v.claim.id, v.assessment,
+             [(pid, read.source_id, passage) for read, passage, pid in v.evidence], v.review_reasons))
     with wh.transaction() as con:
-        store.save_assessments(con, run_id=run_id, items=items, assessor=assessor_name, now=now)
+        for name, items in by_assessor.items():
+            store.save_assessments(con, run_id=run_id, items=items, assessor=name, now=now)
 
 
 def store_standalone(wh: Warehouse, run_id: str, given: Sequence[Claim], now: datetime) -> list[Claim]:

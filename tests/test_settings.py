@@ -44,3 +44,18 @@ def test_bad_files(tmp_path: Path, text: str, message: str) -> None:
 def test_missing_file() -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(Path("/nonexistent/claimtrack.toml"), {})
+
+
+def test_assessor_llm_and_models_from_file_env_and_flags(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('assessor = "learned"\n[llm]\nurl = "http://127.0.0.1:11434/v1"\ntimeout = 5\n')
+    env = {"CLAIMTRACK_LLM_MODEL": "qwen2.5:7b", "CLAIMTRACK_LLM_API_KEY": "sk-test",
+           "CLAIMTRACK_MODELS": str(tmp_path / "models")}
+    s = load_settings(config, env)
+    assert s.assessor == "learned"
+    assert (s.llm.url, s.llm.model, s.llm.api_key, s.llm.timeout) == (
+        "http://127.0.0.1:11434/v1", "qwen2.5:7b", "sk-test", 5.0)
+    assert s.model_dir == tmp_path / "models"
+    assert load_settings(config, env, assessor="rules").assessor == "rules"
+    assert load_settings(None, {"CLAIMTRACK_ASSESSOR": "llm"}).assessor == "llm"
+    assert Settings().model_dir.parts[-3:] == (".cache", "claimtrack", "models")

@@ -56,8 +56,11 @@ def test_help_lists_the_contract_commands(tmp_path: Path) -> None:
         (None, ["check", "ftp://example.org/a.txt"], "http"),
         (b"Some text.", ["claims", "ok.txt", "--published", "yesterday-ish"], "not a date"),
         (None, ["check", "a.html", "--provider", "bing"], "unknown provider"),
+        (None, ["check", "a.html", "--assessor", "oracle"], "unknown assessor 'oracle'"),
+        (None, ["verify", "Water boils at 100 C.", "--assessor", "oracle"], "known: "),
     ],
-    ids=["missing", "empty", "binary", "unreachable", "private", "scheme", "bad-date", "provider"],
+    ids=["missing", "empty", "binary", "unreachable", "private", "scheme", "bad-date", "provider",
+         "assessor", "verify-assessor"],
 )
 def test_bad_input_is_one_line_and_exit_2(
     tmp_path: Path, make: bytes | None, args: list[str], message: str
