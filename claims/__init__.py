@@ -1,7 +1,14 @@
 """Article text -> claims; claim x passages -> stance -> verdict. Pure text logic, no I/O."""
 
 from claims import credibility
-from claims.assess import Assessor, RuleAssessor, assess, get_assessor, register_assessor
+from claims.assess import (
+    Assessor,
+    RuleAssessor,
+    assess,
+    assessor_names,
+    get_assessor,
+    register_assessor,
+)
 from claims.checkworthiness import checkworthiness
 from claims.dates import find_dates
 from claims.entities import canonical, find_entities
@@ -56,6 +63,7 @@ __all__ = [
     "ReviewRules",
     "RuleAssessor",
     "assess",
+    "assessor_names",
     "credibility",
     "get_assessor",
     "rank_passages",

@@ -129,6 +129,11 @@ def register_assessor(name: str, factory: Callable[[], Assessor]) -> None:
     _ASSESSORS[name] = factory
 
 
+def assessor_names() -> list[str]:
+    """The names ``get_assessor`` knows, for help texts and checking a setting."""
+    return sorted(_ASSESSORS)
+
+
 def get_assessor(name: str = "rules") -> Assessor:
     """The assessor registered under ``name``; an unknown name is a configuration error."""
     try:
