@@ -14,6 +14,9 @@
     │   ├── WarehouseBusyError      another process holds the write lock                  (transient)
     │   └── MigrationError          a migration failed; its transaction was rolled back   (terminal)
     ├── ModelError                  model files present but unusable (wrong hash, broken) (terminal)
+    ├── LLMError                    an LLM chat endpoint did not give a usable answer
+    │   ├── TransientLLMError       timeouts, resets, 5xx, 429 (after the retries)        (transient)
+    │   └── TerminalLLMError        4xx, a body that is not the API's JSON, no content    (terminal)
     └── ReviewError                 an editorial action was refused                       (terminal)
         ├── AuthError               unknown editor, bad password or token
         └── ConflictError           another editor holds or already decided the claim
@@ -86,6 +89,20 @@ class ModelError(ClaimtrackError):
     """A local model's files are there but are not the published ones, or cannot be read."""
 
     kind = "model"
+
+
+class LLMError(ClaimtrackError):
+    """An LLM endpoint failed; the ``llm`` assessor falls back to another assessor on it."""
+
+    kind = "llm"
+
+
+class TransientLLMError(LLMError):
+    transient = True
+
+
+class TerminalLLMError(LLMError):
+    pass
 
 
 class ReviewError(ClaimtrackError):
