@@ -121,11 +121,12 @@ class RuleAssessor:
         return Assessment(status, confidence, rationale, tuple(stances))
 
 
-_ASSESSORS: dict[str, Callable[[], Assessor]] = {"rules": RuleAssessor}
+_ASSESSORS: dict[str, Callable[..., Assessor]] = {"rules": RuleAssessor}
 
 
-def register_assessor(name: str, factory: Callable[[], Assessor]) -> None:
-    """Make an assessor choosable by name (``get_assessor(name)``, the ``assessor`` setting)."""
+def register_assessor(name: str, factory: Callable[..., Assessor]) -> None:
+    """Make an assessor choosable by name (``get_assessor(name)``, the ``assessor`` setting);
+    a factory may take keyword options (the ``llm`` one needs its endpoint and a fallback)."""
     _ASSESSORS[name] = factory
 
 
@@ -134,14 +135,13 @@ def assessor_names() -> list[str]:
     return sorted(_ASSESSORS)
 
 
-def get_assessor(name: str = "rules") -> Assessor:
-    """The assessor registered under ``name``; an unknown name is a configuration error."""
-    try:
-        return _ASSESSORS[name]()
-    except KeyError:
-        raise ConfigError(
-            f"unknown assessor {name!r}; known: {', '.join(sorted(_ASSESSORS))}"
-        ) from None
+def get_assessor(name: str = "rules", **options: object) -> Assessor:
+    """The assessor registered under ``name``, built with ``options``; an unknown name is a
+    configuration error."""
+    factory = _ASSESSORS.get(name)
+    if factory is None:
+        raise ConfigError(f"unknown assessor {name!r}; known: {', '.join(sorted(_ASSESSORS))}")
+    return factory(**options)
 
 
 def assess(
