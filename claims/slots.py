@@ -37,7 +37,8 @@ STOPWORDS = _set(
 # Cues that turn a statement around. "false" counts only when it is said of a statement ("is false",
 # "false claims"), not of a thing ("false rumours").
 NEGATIONS = re.compile(
-    r"\b(?:not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
+    r"\b(?:no longer|unable to|inability to|(?:lost|lose|loses|losing) (?:the|his|her|their|its) "
+    r"ability to|(?:failed|fails|fail|refused|refuses|refuse|declined|declines|decline) to|not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
     r"haven't|hasn't|hadn't|don't|denied|denies|deny|denying|debunked|myth|hoax|no evidence|"
     r"rejected|refuted|dismissed|falsely|false claims?|overstat\w*|exaggerat\w*|misleading|"
     r"(?:is|are|was|were|be|been|proved|proven)\s+(?:to be\s+)?(?:completely\s+|entirely\s+|totally\s+)?"
@@ -45,7 +46,13 @@ NEGATIONS = re.compile(
     re.IGNORECASE,
 )
 _AFTERWARD = frozenset({"not", "never", "no", "none", "nor", "cannot", "no evidence", "falsely",
-                        "false claim", "false claims"})
+                        "false claim", "false claims", "no longer", "unable to", "inability to"})
+# A state of not doing ("unable to walk", "lost the ability to walk", "failed to pay", "refused
+# to sign"): said of what follows, like "not".
+_PRIVATIVE = ("lost ", "lose", "fail", "refuse", "decline")
+# Words between a cue and the predicate it denies ("did not actually say", "has not been shown
+# to cause"): the head is the word after them.
+_LIGHT = frozenset({"ever", "alway", "shown", "prov", "proven", "abl", "expect", "going", "longer"})
 _DENIALS = frozenset({"denied", "denies", "deny", "denying", "rejected", "refuted", "dismissed",
                       "debunked", "falsely"})
 _NOT_NEGATION = re.compile(
@@ -209,6 +216,7 @@ class Negation:
     cue: str
     scope: frozenset[str]  # the words it denies
     clause: frozenset[str] = frozenset()  # its whole clause, subject included
+    head: str | None = None  # the predicate it denies, as a lemma ("disclos" in "not disclosed")
 
 
 def negations(text: str) -> tuple[Negation, ...]:
@@ -224,16 +232,47 @@ def negations(text: str) -> tuple[Negation, ...]:
         before = cleaned[starts[-1] if starts else 0:m.start()]
         stop = _CLAUSE_END.search(rest)
         after = rest[: stop.start()] if stop else rest
+        head = None
         if cue.startswith(("overstat", "exaggerat", "misleading")):
             scope = before + " " + after
         elif cue in _DENIALS:
             scope = re.split(r"[;:()]", rest)[0]
-        elif cue in _AFTERWARD or cue.endswith(("n't", "not")):
+        elif cue in _AFTERWARD or cue.endswith(("n't", "not")) or cue.startswith(_PRIVATIVE):
             scope = after
+            said = [w for w in words(after) if w not in _LIGHT and not w.endswith("ly")]
+            head = lemma(said[0]) if said else None
         else:
             scope = before
-        out.append(Negation(cue, frozenset(words(scope)), frozenset(words(before + " " + after))))
+        out.append(Negation(cue, frozenset(words(scope)), frozenset(words(before + " " + after)),
+                            head))
     return tuple(out)
+
+
+# Irregular verb forms read as their base stem, so "never known" denies "knew".
+_LEMMAS: dict[str, str] = {
+    form: base
+    for base, forms in (
+        ("know", "knew known"), ("mak", "made"), ("tak", "took taken"), ("sell", "sold"),
+        ("pay", "paid"), ("giv", "gave given"), ("go", "went gone"), ("com", "came"),
+        ("hold", "held"), ("lead", "led"), ("meet", "met"), ("writ", "wrote written"),
+        ("see", "saw seen"), ("tell", "told"), ("leav", "left"), ("bring", "brought"),
+        ("buy", "bought"), ("spend", "spent"), ("send", "sent"), ("becom", "became"),
+        ("rise", "rose risen"), ("fall", "fell fallen"), ("grow", "grew grown"), ("run", "ran"),
+        ("speak", "spoke spoken"), ("steal", "stole stolen"), ("driv", "drove driven"),
+        ("eat", "ate eaten"), ("fly", "flew flown"), ("get", "got gotten"), ("keep", "kept"),
+        ("think", "thought"), ("feel", "felt"), ("hear", "heard"), ("sit", "sat"), ("stand", "stood"),
+        ("win", "won"), ("los", "lost lose"),
+    )
+    for form in forms.split()
+}
+
+
+def lemma(stem_: str) -> str:
+    """A stem with irregular past forms folded into the base ("known" -> "know") and a doubled
+    final consonant undone ("cancell" -> "cancel")."""
+    if len(stem_) > 4 and stem_[-1] == stem_[-2] and stem_[-1] in "bdglmnprt":
+        stem_ = stem_[:-1]
+    return _LEMMAS.get(stem_, stem_)
 
 
 def hedge_cue(text: str) -> str | None:

@@ -34,6 +34,7 @@ from claims.slots import (
     Negation,
     Sentence,
     TextSlots,
+    lemma,
     passage_slots,
     passage_words,
     surface,
@@ -97,10 +98,13 @@ def _need(words: frozenset[str]) -> int:
 def _denial(claim: frozenset[str], found: tuple[Negation, ...]) -> Negation | None:
     """A denial in the sentence that denies some of the claim's words in a clause about the claim
     (two of its words, or one of a short claim), not one in a side clause ("operators that do not
-    stop ...") or of another predicate ("the phrase ... is not defined")."""
+    stop ...") or of another predicate ("the phrase ... is not defined", "the companies have not
+    disclosed how many ..."): the word it denies first must be the claim's."""
     need = _need(claim)
+    lemmas = {lemma(w) for w in claim}
     for n in found:
-        if n.scope & claim and len((n.scope | n.clause) & claim) >= need:
+        if (n.scope & claim and len((n.scope | n.clause) & claim) >= need
+                and (n.head is None or n.head in lemmas)):
             return n
     return None
 
@@ -191,10 +195,15 @@ def _sentence_judgement(
     unbacked = {w for w in c.tokens & EVALUATIVE
                 if w not in s.tokens and not (EVALUATIVE_KIN.get(w, frozenset()) & s.tokens)}
     denial = _denial(c.tokens, s.negations)
-    # the sentence states what the claim denies: most of the denied words, unnegated
-    neg_c = any(len(n.scope & s.tokens) >= max(_need(n.scope), math.ceil(len(n.scope) / 2))
-                for n in c.negations)
-    neg_s = denial is not None
+    # both deny the same thing ("did not intend to cause harm" / "never intended to hurt anyone",
+    # "can no longer walk" / "unable to walk"): they agree
+    both = denial is not None and any(n.scope & denial.scope for n in c.negations)
+    # the sentence states what the claim denies: most of the denied words, none of them negated
+    neg_c = not both and any(
+        len(n.scope & s.tokens) >= max(_need(n.scope), math.ceil(len(n.scope) / 2))
+        and not any(n.scope & m.scope for m in s.negations)
+        for n in c.negations)
+    neg_s = denial is not None and not both
     flip = _opposite(c.tokens, s.tokens)
     strong = cov >= 0.45 or (matches and topic >= 0.4)
     if flip and not strong and _said_of_same(c.text, flip[0], s.tokens) and topic >= MIN_TOPIC:

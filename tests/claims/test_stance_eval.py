@@ -25,6 +25,9 @@ FLOORS = {
     # first scoring: accuracy 0.969 (63 of 65); one label since corrected (h08-3, a double
     # negation: "not founded by Bezos, the post falsely claims" bears the claim out)
     "stance_heldout.jsonl": {"accuracy": 0.95, "supports": 0.95, "refutes": 0.95, "neutral": 0.95},
+    # issue 12's failure classes in our own wording, each both ways (accurate paraphrase / real
+    # contradiction); floors pinned at the scores the rules reach
+    "stance_realworld.jsonl": {"accuracy": 0.75, "supports": 0.8, "refutes": 0.7, "neutral": 0.6},
 }
 
 

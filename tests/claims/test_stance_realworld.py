@@ -1,0 +1,51 @@
+"""The rules that once called accurate reporting false (issue 12), one class at a time: each
+accurate paraphrase must not refute, and a real contradiction of the same kind still must."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.slots import claim_slots, negations
+from claims.stance import judge
+
+
+def stance(claim: str, passage: str) -> str:
+    return judge(claim_slots(claim), passage).stance
+
+
+@pytest.mark.parametrize(("claim", "passage", "expected"), [
+    # both sides deny the same thing: agreement
+    ("Carlineo's lawyer said he did not intend to cause harm.",
+     "Carlineo never intended to cause any harm, his lawyer said.", "supports"),
+    ("After the stroke, the patient can no longer walk.",
+     "The stroke left the patient unable to walk, his doctors said.", "supports"),
+    ("The patient lost the ability to walk after the stroke.",
+     "After the stroke the patient could no longer walk.", "supports"),
+    ("The mayor did not sign the bill.", "The mayor refused to sign the bill on Friday.",
+     "supports"),
+    # a "not" of another predicate in the passage
+    ("The companies agreed to pay the workers' medical bills.",
+     "The companies agreed to pay the workers' medical bills but have not disclosed how much "
+     "the bills will cost.", "supports"),
+    # real denials still refute
+    ("The companies have disclosed how many workers were laid off.",
+     "The companies have not disclosed how many workers were laid off.", "refutes"),
+    ("The airline cancelled all flights to the island.",
+     "The airline did not cancel its flights to the island, officials said.", "refutes"),
+    ("The suspect knew the victim well, police said.",
+     "Police said the suspect had never known the victim.", "refutes"),
+    ("The mayor signed the bill on Friday.", "The mayor refused to sign the bill on Friday.",
+     "refutes"),
+    ("The old bridge is no longer open to cars.", "The old bridge remains open to cars and buses.",
+     "refutes"),
+])
+def test_negation_on_both_sides(claim: str, passage: str, expected: str) -> None:
+    assert stance(claim, passage) == expected
+
+
+def test_negation_names_the_predicate_it_denies() -> None:
+    found = negations("They have not disclosed how much the bills will cost.")
+    assert [(n.cue, n.head) for n in found] == [("not", "disclos")]
+    assert [n.head for n in negations("Police said he had never known the victim.")] == ["know"]
+    assert [n.cue for n in negations("The stroke left him unable to walk.")] == ["unable to"]
+    assert [n.cue for n in negations("He can no longer walk.")] == ["no longer"]
