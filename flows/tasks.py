@@ -43,13 +43,17 @@ EXTRACTOR_VERSION = _code_fingerprint("claims")
 
 
 def retry_when_transient(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry timeouts and busy warehouses; never a user's bad input or a terminal failure."""
+    """Retry timeouts and busy warehouses; never a user's bad input, a terminal failure or a bug.
+
+    Library errors are translated into ``ClaimtrackError`` at the package boundaries, so anything
+    else (a ``TypeError``, a ``KeyError``) is a bug: retrying it only hides it and slows the run.
+    """
     try:
         state.result()
     except ClaimtrackError as exc:
         return exc.transient
     except Exception:
-        return True
+        return False
     return False
 
 
