@@ -386,9 +386,38 @@ def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
     before = measure_of(" ".join(near))
     said = tuple(w.lower() for w in near if stem(w) in MEASURE_VERBS)
     own_words = frozenset(words(q.measure or ""))
-    mods = (own.modifiers or after.modifiers or before.modifiers) | set(map(stem, said))
+    mods = set(own.modifiers or after.modifiers or before.modifiers) | set(map(stem, said))
+    # an increment ("five more companies", "another 300 jobs", "nine others") is not the total
+    own_tokens = _WORD.findall((q.measure or "").lower())
+    if (own_tokens and (own_tokens[0] in _INCREMENT or "others" in own_tokens)) or any(
+            w.lower() in _INCREMENT - {"more", "other", "others"} for w in near[-2:]):
+        mods.add("more")
     head = own.head if own_words else (after.head or before.head)
     return Measure(frozenset(mods), head, own_words, said)
+
+
+_INCREMENT = frozenset({"more", "additional", "another", "other", "others", "further", "extra"})
+
+
+def _with_parts(part: str, start: int, qs: tuple[Slot, ...]) -> tuple[Slot, ...]:
+    """Counts told as parts ("the five companies join nine others") are increments, and their sum
+    is the total they make (14 companies) with the first part's measure."""
+    counts = [q for q in qs if q.quantity is not None and q.quantity.unit == "count"]
+    if len(counts) < 2 or not any(
+            "others" in _WORD.findall((q.quantity.measure or "").lower())
+            for q in counts if q.quantity is not None):
+        return qs
+    marked = [replace(q, measure=replace(q.measure, modifiers=q.measure.modifiers | {"more"}))
+              if q in counts and q.measure is not None else q for q in qs]
+    first, last = counts[0], counts[-1]
+    assert first.quantity is not None and first.measure is not None
+    total = sum(q.quantity.value for q in counts if q.quantity is not None)
+    text = part[first.start - start:last.start - start + len(last.text)]
+    # a total worked out, not written: it may bear a count out, only a stated total contradicts it
+    measure = replace(first.measure, modifiers=first.measure.modifiers - {"more"} | {"total"})
+    whole = Slot(first.start, last.end, text, frozenset().union(*(q.context for q in counts)),
+                 quantity=Quantity(text, total, "count", first.quantity.measure), measure=measure)
+    return (*marked, whole)
 
 
 _SCORE = re.compile(r"\d+\s?[-–]\s?\d+\b|-\d")  # "4-2": a score or a range, not a count
@@ -430,6 +459,7 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
              measure=_measure_text(part, s, e, q))
         for s, e, q in found if not any(s == y[0] for y in years)
     )
+    qs = _with_parts(part, start, qs)
     ds = tuple(
         Slot(start + s, start + e, part[s:e], ctx, date=d,
              verbs=ctx & verbs_in(part[max(0, s - 70):e + 60]))

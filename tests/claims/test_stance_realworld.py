@@ -49,3 +49,26 @@ def test_negation_names_the_predicate_it_denies() -> None:
     assert [n.head for n in negations("Police said he had never known the victim.")] == ["know"]
     assert [n.cue for n in negations("The stroke left him unable to walk.")] == ["unable to"]
     assert [n.cue for n in negations("He can no longer walk.")] == ["no longer"]
+
+
+@pytest.mark.parametrize(("claim", "passage", "expected"), [
+    # a part is not the total: "five more" / "14 firms" are different counts
+    ("Fourteen firms have now signed the climate pledge.",
+     "The five companies join nine others that signed the climate pledge earlier.", "supports"),
+    ("Five more companies have signed the climate pledge.",
+     "The five companies join nine others that signed the climate pledge earlier, bringing the "
+     "total to 14 firms.", "supports"),
+    ("Fourteen firms have signed the climate pledge.",
+     "Another five companies signed the climate pledge on Monday.", "neutral"),
+    ("The school district hired 40 new teachers this year.",
+     "The school district employs 900 teachers in total.", "neutral"),
+    # the same measure still contradicts
+    ("Five more companies have signed the climate pledge.",
+     "Eight more companies signed the climate pledge, the group said.", "refutes"),
+    ("Five more companies signed the climate pledge, bringing the total to 14 firms.",
+     "Five more companies signed the climate pledge, bringing the total to 12 firms.", "refutes"),
+    ("Fourteen firms have now signed the climate pledge.",
+     "The five companies join four others that signed the climate pledge earlier.", "neutral"),
+])
+def test_parts_and_totals(claim: str, passage: str, expected: str) -> None:
+    assert stance(claim, passage) == expected
