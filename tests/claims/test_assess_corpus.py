@@ -53,11 +53,12 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
 
 @pytest.mark.parametrize(("name", "floor"), [
     # claims copied from a page (supported), the same with a number or date changed (refuted),
-    # about pages not in the corpus (unverified): 72 claims, 1.00 when pinned
+    # about pages not in the corpus (unverified): 72 claims, 1.00 when pinned, 1.000 on 2026-12-02
     ("claims.jsonl", 0.97),
     # 90 claims, 18 of them paraphrased and 6 near a corpus topic: 0.881 at first scoring, 0.978
-    # when pinned (the rules were then changed with these in view, so it is no longer held out)
-    ("claims_hard.jsonl", 0.93),
+    # when pinned (the rules were then changed with these in view, so it is no longer held out);
+    # measured 0.978 on 2026-12-02
+    ("claims_hard.jsonl", 0.95),
 ])
 def test_verify_corpus_macro_f1(name: str, floor: float) -> None:
     corpus = EXAMPLES / "verify_corpus"

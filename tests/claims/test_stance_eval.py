@@ -20,6 +20,8 @@ from claims.stance import judge
 
 DATA = Path(__file__).parent / "data"
 LABELS = ("supports", "refutes", "neutral")
+# Measured 2026-12-02: stance_pairs 1.000 on every score; stance_heldout accuracy 0.969,
+# F1 supports 0.970, refutes 0.973, neutral 0.967. Each floor sits within 3 points of these.
 FLOORS = {
     "stance_pairs.jsonl": {"accuracy": 0.98, "supports": 0.97, "refutes": 0.97, "neutral": 0.97},
     # first scoring: accuracy 0.969 (63 of 65); one label since corrected (h08-3, a double

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimtrack.settings import Settings
-from examples import VERIFY_CLAIMS, VERIFY_CORPUS_DIR
+from examples import VERIFY_CLAIMS, VERIFY_CLAIMS_HARD, VERIFY_CORPUS_DIR
 from flows.corpus import import_corpus
 from flows.verify import read_claims_file, verify_claims, verify_json
 
@@ -27,24 +27,34 @@ def macro_f1(expected: list[str], got: list[str]) -> float:
     return sum(scores) / len(scores)
 
 
-@pytest.fixture
-def corpus_settings(settings: Settings) -> Settings:
-    s = settings.with_overrides(providers={"enabled": ("corpus",)})
+@pytest.fixture(scope="module")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Settings:
+    """One corpus for the module: both claim files read the same pages."""
+    db = tmp_path_factory.mktemp("verify") / "wh.duckdb"
+    s = Settings(db=db).with_overrides(providers={"enabled": ("corpus",)})
     result = import_corpus([str(VERIFY_CORPUS_DIR)], s)
-    assert result["added"] >= 20
+    assert result["added"] == len(list(VERIFY_CORPUS_DIR.glob("*.html")))
     return s
 
 
-def test_verify_file_over_the_corpus(prefect_harness: None, corpus_settings: Settings) -> None:
-    rows = [json.loads(line) for line in VERIFY_CLAIMS.read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize(("path", "floor"), [
+    # 72 claims: copied from a page, the same with one number changed, about no page.
+    # Measured 1.000 through the flow (2026-12-02).
+    (VERIFY_CLAIMS, 0.97),
+    # 90 claims, 18 of them paraphrased and 6 near a corpus topic. Measured 0.978 through the
+    # flow (2026-12-02), the same as claims.assess alone (tests/claims/test_assess_corpus.py).
+    (VERIFY_CLAIMS_HARD, 0.95),
+], ids=lambda v: getattr(v, "name", v))
+def test_verify_file_over_the_corpus(corpus_settings: Settings, path: Path, floor: float) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    texts = read_claims_file(VERIFY_CLAIMS)
+    texts = read_claims_file(path)
     assert texts == [r["claim"] for r in rows]
     data = verify_json(verify_claims(texts, corpus_settings, providers=["corpus"]))
     got = [r["status"] for r in data["results"]]
     assert [r["claim"] for r in data["results"]] == [" ".join(t.split()) for t in texts]
     score = macro_f1([r["expected"] for r in rows], got)
-    assert score >= 0.8, f"macro-F1 {score:.3f} over {len(rows)} claims"
+    assert score >= floor, f"macro-F1 {score:.3f} over {len(rows)} claims (floor {floor})"
     supported = next(r for r, row in zip(data["results"], rows, strict=True)
                      if row["expected"] == "supported" and r["status"] == "supported")
     assert supported["evidence"] and supported["evidence"][0]["url"]

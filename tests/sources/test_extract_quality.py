@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bench.extract_quality import SYSTEMS, cases, evaluate, mean, score
 
-FLOOR_MEAN_F1 = 0.95
-FLOOR_PAGE_F1 = 0.90
+FLOOR_MEAN_F1 = 0.95  # measured 0.960 (2026-12-02)
+FLOOR_PAGE_F1 = 0.92  # lowest page measured 0.931 (2026-12-02)
 
 
 def test_the_evaluation_set_is_there() -> None:
