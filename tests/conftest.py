@@ -10,6 +10,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -27,6 +28,30 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=60):
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_first_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> dict[str, Any]:
+    """One `claimtrack demo --json` on a fresh warehouse, shared by the demo and example tests
+    (a demo takes seconds). Gives ``result`` (the JSON), ``sentences`` (claim id -> the article
+    sentence it came from, as stored), ``db`` and ``port`` (a later run on the same warehouse must
+    use the same port: source ids hash the URL)."""
+    import contextlib
+    import io
+    import socket
+
+    from desk.demo import run_demo
+    from warehouse.db import Warehouse
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = run_demo(Settings(db=db), port=port, as_json=True)
+    with Warehouse(db).connect(read_only=True) as con:
+        sentences = dict(con.execute("SELECT claim_id, sentence FROM claim_mentions").fetchall())
+    return {"result": result, "sentences": sentences, "db": db, "port": port}
 
 
 @pytest.fixture
