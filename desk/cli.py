@@ -226,6 +226,7 @@ def demo(
 
 def _register() -> None:
     """Commands from the review, report and tracking areas (modules of their own)."""
+    from desk.factchecks_cli import register as register_factchecks
     from desk.report_cli import report
     from desk.review_cli import editors_app, review_app
     from desk.tracking_cli import register
@@ -234,6 +235,7 @@ def _register() -> None:
     app.add_typer(editors_app, name="editors")
     app.command("report")(report)
     register(app)
+    register_factchecks(app)
 
 
 _register()
