@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from claims.model import DateRef, Quantity
-from claims.slots import Measure, Sentence, Slot, words
+from claims.slots import Measure, Sentence, Slot, lemma, verbs_in, words
 
 PARAPHRASE = 0.5  # share of a claim's words that makes a one-date sentence about the same event
 LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
@@ -128,11 +128,23 @@ def _superlative(q: Quantity) -> bool:
     return q.unit == "rank" and re.match(r"(?:the|\w+['’]s)\s", q.text.lower()) is not None
 
 
+_SAME_SUPERLATIVE = {"biggest": "largest", "greatest": "largest"}
+
+
+def _superlative_word(q: Quantity) -> str:
+    """What a superlative ranks by ("the most deadly" -> "deadly"): "the most common" form of a
+    disease is not its "most deadly" one."""
+    last = q.text.lower().split()[-1]
+    return _SAME_SUPERLATIVE.get(last, last)
+
+
 def align_quantity(c: Slot, sentence: Sentence, cov: float) -> Aligned:
     assert c.quantity is not None
+    top = _superlative(c.quantity)
     same_unit = [p for p in sentence.quantities
                  if p.quantity is not None and p.quantity.unit == c.quantity.unit
-                 and not (_superlative(p.quantity) and not _superlative(c.quantity))]
+                 and not (_superlative(p.quantity) and (
+                     not top or _superlative_word(p.quantity) != _superlative_word(c.quantity)))]
     if not same_unit:
         return Aligned("absent", c)
     ranked = sorted(same_unit, key=lambda p: -len(p.context & c.context))
@@ -171,8 +183,18 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
                                          and abs(o.year - p.year) < abs(year - p.year))
                    for o in others)
 
-    candidates = [p for p in sentence.dates if p.date is not None and (
-        dates_agree(c.date, p.date) or not nearer_other(p.date))]
+    # a date that names another thing ("the November 2020 election") or times another verb of a
+    # sentence that tells the claim's event without a date ("the telescope that spotted the
+    # galaxy was launched in 2021") is not the claim's date
+    mine = {lemma(w) for w in claim.tokens}
+
+    def another_verb(p: Slot) -> bool:
+        return (p.verb is not None and p.verb not in mine and bool(
+            {lemma(v) for v in c.verbs} & {lemma(v) for v in verbs_in(sentence.text)}))
+
+    candidates = [p for p in sentence.dates if p.date is not None
+                  and (p.of is None or p.of in claim.tokens) and not another_verb(p)
+                  and (dates_agree(c.date, p.date) or not nearer_other(p.date))]
     if not candidates:
         return Aligned("absent", c)
 

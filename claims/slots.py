@@ -53,6 +53,8 @@ _PRIVATIVE = ("lost ", "lose", "fail", "refuse", "decline")
 # Words between a cue and the predicate it denies ("did not actually say", "has not been shown
 # to cause"): the head is the word after them.
 _LIGHT = frozenset({"ever", "alway", "shown", "prov", "proven", "abl", "expect", "going", "longer"})
+_RELATIVE = re.compile(r"\b(?:that|which|who)\s+(?:(?:do|does|did|have|has|had|is|are|was|were|"
+                       r"can|could|would|will)\s+)?$", re.IGNORECASE)
 _DENIALS = frozenset({"denied", "denies", "deny", "denying", "rejected", "refuted", "dismissed",
                       "debunked", "falsely"})
 _NOT_NEGATION = re.compile(
@@ -217,6 +219,7 @@ class Negation:
     scope: frozenset[str]  # the words it denies
     clause: frozenset[str] = frozenset()  # its whole clause, subject included
     head: str | None = None  # the predicate it denies, as a lemma ("disclos" in "not disclosed")
+    side: bool = False  # in a relative clause ("companies that fail to comply"): says who, not what
 
 
 def negations(text: str) -> tuple[Negation, ...]:
@@ -243,8 +246,9 @@ def negations(text: str) -> tuple[Negation, ...]:
             head = lemma(said[0]) if said else None
         else:
             scope = before
+        side = _RELATIVE.search(cleaned, max(0, m.start() - 30), m.start()) is not None
         out.append(Negation(cue, frozenset(words(scope)), frozenset(words(before + " " + after)),
-                            head))
+                            head, side))
     return tuple(out)
 
 
@@ -324,6 +328,8 @@ class Slot:
     date: DateRef | None = None
     measure: Measure | None = None
     verbs: frozenset[str] = frozenset()  # the context words that read as verbs ("adopted")
+    verb: str | None = None  # a date's own verb, the nearest before it ("launched in 2021")
+    of: str | None = None  # the thing a date names ("the November 2020 *election*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +374,35 @@ _IRREGULAR = _set(
     "met led paid gave hit ran saw left broke brought bought chose drew fought flew got hung knew "
     "laid lent rode sank sent shot shut spent stood struck swam taught told threw wrote"
 )
+
+
+_DETERMINER = re.compile(r"\b(?:the|this|that|last|its|their|his|her|a|an)\s+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"\s+([a-z]+)\b")
+
+
+def _date_of(text: str, start: int, end: int) -> str | None:
+    """The noun a date is said of ("the November 2020 election" -> "election"): such a date
+    names that thing, it does not time the sentence's event."""
+    if not _DETERMINER.search(text, max(0, start - 8), start):
+        return None
+    m = _NOUN_AFTER.match(text, end)
+    if not m or m.group(1) in STOPWORDS or m.group(1).endswith("ed"):
+        return None
+    return stem(m.group(1))
+
+
+def _own_verb(text: str, start: int) -> str | None:
+    """The verb nearest before a date in its clause ("was launched in December 2021"); none in a
+    "when" clause, which times the sentence's main event ("raised $25 billion when it listed in
+    2014")."""
+    parts = re.split(r"([,;:()]|\b(?:and|that|which|who|while|when|as)\b)",
+                     text[max(0, start - 60):start])
+    if len(parts) > 1 and parts[-2].lower() in ("when", "as"):
+        return None
+    clause = parts[-1]
+    found = [stem(w) for w in _WORD.findall(clause)
+             if w.lower() in _IRREGULAR or (len(w) > 4 and w.lower().endswith("ed"))]
+    return lemma(found[-1]) if found else None
 
 
 def verbs_in(text: str) -> frozenset[str]:
@@ -462,7 +497,8 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
     qs = _with_parts(part, start, qs)
     ds = tuple(
         Slot(start + s, start + e, part[s:e], ctx, date=d,
-             verbs=ctx & verbs_in(part[max(0, s - 70):e + 60]))
+             verbs=ctx & verbs_in(part[max(0, s - 70):e + 60]), verb=_own_verb(part, s),
+             of=_date_of(part, s, e))
         for s, e, d in sorted([*find_date_spans(part), *years], key=lambda t: t[0])
         for ctx in (_context(part, s, e, names),)
     )

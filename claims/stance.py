@@ -103,7 +103,7 @@ def _denial(claim: frozenset[str], found: tuple[Negation, ...]) -> Negation | No
     need = _need(claim)
     lemmas = {lemma(w) for w in claim}
     for n in found:
-        if (n.scope & claim and len((n.scope | n.clause) & claim) >= need
+        if (not n.side and n.scope & claim and len((n.scope | n.clause) & claim) >= need
                 and (n.head is None or n.head in lemmas)):
             return n
     return None
@@ -202,7 +202,7 @@ def _sentence_judgement(
     neg_c = not both and any(
         len(n.scope & s.tokens) >= max(_need(n.scope), math.ceil(len(n.scope) / 2))
         and not any(n.scope & m.scope for m in s.negations)
-        for n in c.negations)
+        for n in c.negations if not n.side)
     neg_s = denial is not None and not both
     flip = _opposite(c.tokens, s.tokens)
     strong = cov >= 0.45 or (matches and topic >= 0.4)

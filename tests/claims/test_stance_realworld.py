@@ -72,3 +72,30 @@ def test_negation_names_the_predicate_it_denies() -> None:
 ])
 def test_parts_and_totals(claim: str, passage: str, expected: str) -> None:
     assert stance(claim, passage) == expected
+
+
+@pytest.mark.parametrize(("claim", "passage", "expected"), [
+    # a date that names another thing, or times another verb, is not the claim's date
+    ("The state confirmed its first plague case on November 12.",
+     "The state confirmed the results of the November 2020 election after a recount.", "neutral"),
+    ("The telescope spotted the distant galaxy in July 2022.",
+     "The telescope that spotted the distant galaxy was launched in December 2021.", "neutral"),
+    ("The wreck of the Titanic was found in 1985.",
+     "The Titanic sank in 1912; the wreck of the Titanic was found decades later.", "neutral"),
+    ("Alibaba raised $25 billion in its 2014 initial public offering.",
+     "Alibaba raised about $25 billion when it listed in 2015.", "refutes"),
+    ("The state confirmed its first plague case on November 12.",
+     "Health officials confirmed the state's first plague case on November 2.", "refutes"),
+    ("Health officials confirmed the plague case in November.",
+     "Health officials confirmed the plague case on November 12.", "supports"),
+    # a superlative ranks by its own word
+    ("Pneumonic plague is the most deadly form of the disease.",
+     "Bubonic plague is the most common form of the disease.", "neutral"),
+    ("Pneumonic plague is the most deadly form of the disease.",
+     "Doctors say pneumonic plague is the most deadly form of the infection.", "supports"),
+    # a denial inside a relative clause says who, not what
+    ("Under Article 68, companies that fail to comply face fines of up to 500,000 yuan.",
+     "Article 68 caps such fines at 500,000 yuan.", "supports"),
+])
+def test_dates_and_superlatives_of_other_things(claim: str, passage: str, expected: str) -> None:
+    assert stance(claim, passage) == expected

@@ -110,7 +110,7 @@ def test_hedge_lowers_the_score_and_is_named() -> None:
 def test_a_page_does_not_contradict_itself() -> None:
     claim = "The wreck of the Titanic was found in 1985."
     page = ["The wreck of the Titanic was found in 1985 by a French and American expedition.",
-            "The Titanic sank in 1912; the wreck of the Titanic was found decades later."]
+            "The wreck of the Titanic was found in 1986, decades after the Titanic sank."]
     assert claims.assess(claim, page).status == "mixed"  # two sources would disagree
     one = claims.assess(claim, page, labels=["titanic.example", "titanic.example"])
     assert one.status == "supported"
