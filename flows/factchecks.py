@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 import sources
+from claims import Claim, ExistingReview
 from claims.matching import ReviewIndex, Scorer
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
 from claimtrack.settings import Settings
@@ -179,3 +180,30 @@ def imported_json(report: Sequence[Imported]) -> dict[str, Any]:
     return {"sources": [{"source": r.source, "status": r.status, "found": r.found,
                          "added": r.added, "reason": r.reason} for r in report],
             "added": sum(r.added for r in report)}
+
+
+def claim_matches(wh: Warehouse, settings: Settings, found: Sequence[Claim]
+                  ) -> dict[str, tuple[FactCheckMatch, ...]]:
+    """Claim id -> the archived fact-checks about it (nothing to do when the archive is empty)."""
+    if not found:
+        return {}
+    result = match_claims([c.text for c in found], settings, wh=wh)
+    return {c.id: m for c, m in zip(found, result.by_claim, strict=True) if m}
+
+
+def existing_reviews(matches: Sequence[FactCheckMatch], already: Sequence[ExistingReview] = (),
+                     ) -> list[ExistingReview]:
+    """Matched fact-checks as the assessor's existing reviews. One that reviewed the reverse
+    claim is left out (its rating is about the other claim), and so is one whose page a
+    provider already brought in."""
+    seen = {r.url for r in already}
+    out = []
+    for m in matches:
+        r = m.factcheck.review
+        if m.opposed or (r.url and r.url in seen):
+            continue
+        seen.add(r.url or "")
+        out.append(ExistingReview(rating=r.rating, url=r.url or "", publisher=r.publisher,
+                                  claim_reviewed=r.claim_reviewed, rating_value=r.rating_value,
+                                  best_rating=r.best_rating, worst_rating=r.worst_rating))
+    return out

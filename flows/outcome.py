@@ -36,6 +36,7 @@ class ClaimOutcome:
     rationale: str
     needs_review: bool
     evidence: tuple[dict[str, Any], ...] = ()
+    factchecks: tuple[dict[str, Any], ...] = ()  # archived fact-checks matched to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ def _claim_outcome(v: stages.ClaimVerdict) -> ClaimOutcome:
         checkworthiness=round(c.checkworthiness, 3), status=v.assessment.status,
         confidence=round(v.assessment.confidence, 3), rationale=v.assessment.rationale,
         needs_review=bool(v.review_reasons), evidence=tuple(evidence),
+        factchecks=tuple(m.to_json() for m in v.factchecks),
     )
 
 
@@ -119,7 +121,8 @@ def outcome_json(outcome: CheckOutcome) -> dict[str, object]:
     return {
         "run": outcome.run_id,
         "articles": list(outcome.articles),
-        "claims": [asdict(c) | {"evidence": list(c.evidence)} for c in outcome.claims],
+        "claims": [asdict(c) | {"evidence": list(c.evidence), "factchecks": list(c.factchecks)}
+                   for c in outcome.claims],
         "sources": [asdict(s) | {"claim_ids": list(s.claim_ids)} for s in outcome.sources],
         "report": outcome.report_path,
         "provider_errors": list(outcome.provider_errors),

@@ -17,6 +17,7 @@ from claims.model import Assessment, Claim
 from claimtrack.errors import InputError
 from claimtrack.settings import Settings
 from flows.assessors import assessor_for
+from flows.factchecks import FactCheckMatch, claim_matches, existing_reviews
 from sources.model import Article, Candidate, ClaimReviewRating, Document, FetchResult, Passage
 from warehouse import corpus as corpus_store
 from warehouse import queries, store
@@ -48,6 +49,7 @@ class ClaimVerdict:
     evidence: tuple[tuple[SourceRead, Passage, str], ...]  # per stance index: (source, passage, passage id)
     review_reasons: tuple[str, ...] = ()
     assessor: str = "rules"  # the assessor that decided it, as recorded with the verdict
+    factchecks: tuple[FactCheckMatch, ...] = ()  # archived fact-checks about the claim
 
 
 @dataclass(slots=True)
@@ -250,6 +252,7 @@ def assess(
     if previous is None:
         with wh.connect(read_only=True) as con:
             previous = queries.current_statuses(con, [c.id for c, _ in found])
+    matched = claim_matches(wh, settings, [c for c, _ in found])
     verdicts = []
     for claim, article_id in found:
         pool: list[tuple[SourceRead, Passage, str]] = []
@@ -267,6 +270,7 @@ def assess(
                 )
                 for r in read.claim_reviews
             )
+        reviews.extend(existing_reviews(matched.get(claim.id, ()), reviews))
         texts = [p.text for _, p, _ in pool]
         top = claims.rank_passages(claim, texts, top=5)
         chosen = [pool[i] for i, _ in top]
@@ -281,7 +285,7 @@ def assess(
         )
         verdicts.append(ClaimVerdict(claim, article_id, assessment, tuple(chosen), tuple(reasons),
                                      assessment.assessor or settings.assessor))
-    return verdicts
+    return [replace(v, factchecks=matched.get(v.claim.id, ())) for v in verdicts]
 
 
 def store_verdicts(wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict], now: datetime) -> None:
