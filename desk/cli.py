@@ -100,7 +100,15 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Check articles end to end: claims, sources, evidence, verdicts, report."""
-    from desk.output import claims_table, console, counts, print_json, print_notes, sources_table
+    from desk.output import (
+        claims_table,
+        console,
+        counts,
+        print_json,
+        print_llm,
+        print_notes,
+        sources_table,
+    )
     from flows.stages import ingest
 
     settings = settings_for(ctx, db, allow_host, provider, assessor)
@@ -119,6 +127,7 @@ def check(
     console.print(sources_table(outcome))
     console.print(f"Claims: {counts(c.status for c in outcome.claims)}")
     console.print(f"Sources: {counts(s.status for s in outcome.sources)}")
+    print_llm(outcome)
     print_notes(outcome)
     console.print(f"Warehouse: {settings.db}")
     if outcome.report_path:
@@ -139,7 +148,7 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Verify standalone claims against the enabled providers."""
-    from desk.output import console, print_json, styled
+    from desk.output import console, print_json, print_llm, styled
     from flows.verify import read_claims_file, verify_claims, verify_json
 
     texts = list(claim or [])
@@ -155,6 +164,7 @@ def verify(
     for text, result in zip(texts, outcome.claims, strict=True):
         console.print(f"{styled(result.status)} ({result.confidence:.2f})  {text}")
         console.print(f"  [dim]{result.rationale}[/dim]")
+    print_llm(outcome)
 
 
 @corpus_app.command("add")

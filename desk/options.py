@@ -57,4 +57,8 @@ def settings_for(
     if settings.assessor not in claims.assessor_names():
         raise InputError(f"unknown assessor {settings.assessor!r}; known: "
                          f"{', '.join(claims.assessor_names())}")
+    if settings.assessor == "llm":  # its endpoint is checked here, before any flow starts
+        from flows.assessors import check_llm_settings
+
+        check_llm_settings(settings)
     return settings

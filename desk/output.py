@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from flows.outcome import CheckOutcome
+from flows.outcome import CheckOutcome, llm_line
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -78,3 +78,10 @@ def print_notes(outcome: CheckOutcome) -> None:
                           markup=True, highlight=False)
     for error in outcome.provider_errors:
         console.print(f"[yellow]provider failed:[/yellow] {error}")
+
+
+def print_llm(outcome: CheckOutcome) -> None:
+    """What asking the llm cost this run, when one was asked."""
+    line = llm_line(outcome.llm)
+    if line:
+        console.print(line, markup=False)

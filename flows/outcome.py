@@ -8,6 +8,7 @@ from typing import Any
 
 from flows import stages
 from sources.model import Article
+from warehouse.llm_cache import LLMUsage
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class CheckOutcome:
     report_path: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     provider_errors: tuple[str, ...] = ()
+    llm: tuple[LLMUsage, ...] = ()  # what asking an llm cost, per model (empty: none was asked)
 
 
 def build_outcome(
@@ -80,6 +82,7 @@ def build_outcome(
         report_path=report,
         timings=timings,
         provider_errors=tuple(dict.fromkeys(discovered.errors)),
+        llm=tuple(stages.llm_usage(verdicts)),
     )
 
 
@@ -117,7 +120,8 @@ def _claim_outcome(v: stages.ClaimVerdict) -> ClaimOutcome:
 
 
 def outcome_json(outcome: CheckOutcome) -> dict[str, object]:
-    """The contract's JSON: ``{"run", "articles", "claims", "sources"}``, ids everywhere."""
+    """The contract's JSON: ``{"run", "articles", "claims", "sources"}``, ids everywhere; ``llm``
+    (requests, cache hits, tokens) only when an llm was asked."""
     return {
         "run": outcome.run_id,
         "articles": list(outcome.articles),
@@ -127,4 +131,27 @@ def outcome_json(outcome: CheckOutcome) -> dict[str, object]:
         "report": outcome.report_path,
         "provider_errors": list(outcome.provider_errors),
         "timings": {k: round(v, 3) for k, v in outcome.timings.items()},
-    }
+    } | llm_json(outcome.llm)
+
+
+def llm_json(usage: Sequence[LLMUsage]) -> dict[str, object]:
+    """``{"llm": {"model", "requests", "cache_hits", "failures", "prompt_tokens",
+    "completion_tokens"}}`` for a run that asked an llm, else nothing."""
+    if not usage:
+        return {}
+    total = sum(usage[1:], usage[0])
+    return {"llm": {"model": ", ".join(u.model for u in usage), "requests": total.requests,
+                    "cache_hits": total.cache_hits, "failures": total.failures,
+                    "prompt_tokens": total.prompt_tokens,
+                    "completion_tokens": total.completion_tokens}}
+
+
+def llm_line(usage: Sequence[LLMUsage]) -> str | None:
+    """The run summary's line about the llm: "LLM gemma3: 3 requests, 2 cached, ..."."""
+    data = llm_json(usage).get("llm")
+    if not isinstance(data, dict):
+        return None
+    failed = f", {data['failures']} failed" if data["failures"] else ""
+    return (f"LLM {data['model']}: {data['requests']} request(s), {data['cache_hits']} from the "
+            f"cache{failed}; {data['prompt_tokens']:,} prompt + {data['completion_tokens']:,} "
+            "completion tokens")

@@ -16,11 +16,11 @@ import sources
 from claims.model import Assessment, Claim
 from claimtrack.errors import InputError
 from claimtrack.settings import Settings
-from flows.assessors import assessor_for
+from flows.assessors import assessor_for, llm_meter
 from flows.factchecks import FactCheckMatch, claim_matches, existing_reviews
 from sources.model import Article, Candidate, ClaimReviewRating, Document, FetchResult, Passage
 from warehouse import corpus as corpus_store
-from warehouse import queries, store
+from warehouse import llm_cache, queries, store
 from warehouse.db import Connection, Warehouse
 
 
@@ -49,6 +49,7 @@ class ClaimVerdict:
     evidence: tuple[tuple[SourceRead, Passage, str], ...]  # per stance index: (source, passage, passage id)
     review_reasons: tuple[str, ...] = ()
     assessor: str = "rules"  # the assessor that decided it, as recorded with the verdict
+    llm: llm_cache.LLMUsage | None = None  # what asking the llm cost for this claim, if asked
     factchecks: tuple[FactCheckMatch, ...] = ()  # archived fact-checks about the claim
 
 
@@ -248,6 +249,7 @@ def assess(
     re-verification passes the statuses from before its first attempt.
     """
     assessor = assessor_for(settings, wh)
+    meter = llm_meter(assessor)
     rules = claims.ReviewRules.from_settings(settings.review)
     if previous is None:
         with wh.connect(read_only=True) as con:
@@ -274,22 +276,25 @@ def assess(
         texts = [p.text for _, p, _ in pool]
         top = claims.rank_passages(claim, texts, top=5)
         chosen = [pool[i] for i, _ in top]
+        before = meter.usage if meter else None
         assessment = assessor.assess(
             claim, [p.text for _, p, _ in chosen], [r.tier for r, _, _ in chosen], reviews,
             [r.url for r, _, _ in chosen],
         )
+        spent = meter.usage - before if meter is not None and before is not None else None
         reasons = claims.review_reasons(
             status=assessment.status, confidence=assessment.confidence,
             checkworthiness=claim.checkworthiness, previous_status=previous.get(claim.id),
             rules=rules,
         )
         verdicts.append(ClaimVerdict(claim, article_id, assessment, tuple(chosen), tuple(reasons),
-                                     assessment.assessor or settings.assessor))
+                                     assessment.assessor or settings.assessor, spent))
     return [replace(v, factchecks=matched.get(v.claim.id, ())) for v in verdicts]
 
 
 def store_verdicts(wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict], now: datetime) -> None:
-    """Each verdict with its evidence, recorded under the assessor that decided it."""
+    """Each verdict with its evidence, recorded under the assessor that decided it, and what
+    asking an llm cost the run."""
     by_assessor: dict[str, list[store.AssessmentItem]] = {}
     for v in verdicts:
         by_assessor.setdefault(v.assessor, []).append(
@@ -298,6 +303,17 @@ def store_verdicts(wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict],
     with wh.transaction() as con:
         for name, items in by_assessor.items():
             store.save_assessments(con, run_id=run_id, items=items, assessor=name, now=now)
+        for usage in llm_usage(verdicts):
+            llm_cache.add_usage(con, run_id, usage)
+
+
+def llm_usage(verdicts: Sequence[ClaimVerdict]) -> list[llm_cache.LLMUsage]:
+    """What the verdicts' llm requests cost, per model (empty when no llm was asked)."""
+    total: dict[str, llm_cache.LLMUsage] = {}
+    for v in verdicts:
+        if v.llm is not None:
+            total[v.llm.model] = total.get(v.llm.model, llm_cache.LLMUsage(v.llm.model)) + v.llm
+    return list(total.values())
 
 
 def store_standalone(wh: Warehouse, run_id: str, given: Sequence[Claim], now: datetime) -> list[Claim]:

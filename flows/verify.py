@@ -12,7 +12,7 @@ from claimtrack.clock import Clock, utcnow
 from claimtrack.errors import InputError
 from claimtrack.settings import Settings
 from flows import stages
-from flows.outcome import CheckOutcome, build_outcome
+from flows.outcome import CheckOutcome, build_outcome, llm_json
 from flows.tasks import assess_task, discover_task, fetch_task, store_task
 from warehouse.db import Warehouse
 from warehouse.runs import begin_run, end_run
@@ -92,4 +92,4 @@ def verify_json(outcome: CheckOutcome) -> dict[str, object]:
         "sources": [
             {"url": s.url, "status": s.status, "reason": s.reason} for s in outcome.sources
         ],
-    }
+    } | llm_json(outcome.llm)
