@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ["claimtrack", "claims", "sources", "warehouse", "flows", "desk", "examples"]
+PACKAGES = ["claimtrack", "claims", "sources", "warehouse", "flows", "desk", "examples", "semantic"]
 
 # package -> top-level modules it must never import
 FORBIDDEN = {
@@ -20,6 +20,7 @@ FORBIDDEN = {
     "flows": {"duckdb", "httpx"},
     "desk": {"duckdb", "prefect", "httpx"},
     "examples": {"claims", "sources", "warehouse", "flows", "desk", "duckdb", "prefect", "httpx"},
+    "semantic": {"claims", "sources", "warehouse", "flows", "desk", "duckdb", "prefect", "httpx"},
 }
 # flows may use the pure report renderer of desk/, nothing else of it
 ALLOWED_SUBMODULES = {"flows": {"desk.report"}}
