@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from claims.model import DateRef, Quantity
-from claims.slots import Measure, Sentence, Slot, lemma, verbs_in, words
+from claims.slots import Measure, Sentence, Slot, lemma, stem, verbs_in, words
 
 PARAPHRASE = 0.5  # share of a claim's words that makes a one-date sentence about the same event
 LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
@@ -169,12 +169,24 @@ def align_quantity(c: Slot, sentence: Sentence, cov: float) -> Aligned:
     return Aligned("absent", c)
 
 
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(map(stem, text.split()))
+
+
+_MONTHS = _stems("january february march april may june july august september october november "
+                 "december jan feb mar apr jun jul aug sep sept oct nov dec")
+_TITLES = _stems("rep sen gov mr mrs ms dr prof st lt gen col sgt capt hon rt posted by via")
+
+
 def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Aligned:
     """The claim's date against the passage date whose clause is most like the claim; a different
     date counts against the claim only when that clause says what the claim says. A passage date
     that is one of the claim's other dates ("did not regain its 1929 peak until 1954"), or nearer
     one of them, is not against this one."""
     assert c.date is not None
+    if not c.context - _MONTHS - _TITLES:
+        # a name and a date ("Rep. Ilhan Omar (@IlhanMN) November 19, 2019"): no event to date
+        return Aligned("absent", c)
     others = [o.date for o in claim.dates if o is not c and o.date is not None]
     year = c.date.year
 

@@ -44,6 +44,20 @@ _DATE_ONLY = re.compile(
     r"\s+\d{4}(?:\s*(?:at\s*)?\d{1,2}:\d{2}\s*(?:am|pm)?(?:\s*\w{2,4})?)?$",
     re.IGNORECASE,
 )
+# The attribution line of an embedded post: "— Rep. Ilhan Omar (@IlhanMN) November 19, 2019", "A
+# post shared by NASA (@nasa) on Jul 20, 2019", a bare "pic.twitter.com/..." link. It names who
+# posted and when; it states nothing.
+_EMBED_DATE = r"(?:on\s+)?(?:\w+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\.?,?\s+\d{4})"
+_EMBED = re.compile(
+    r"^(?:[—–-]{1,2}\s*)?(?:a (?:post|photo|video) shared by\s+)?[^()\n]{0,80}\(@\w{1,30}\)"
+    r"\s*(?:" + _EMBED_DATE + r")?\s*\.?$|^(?:pic\.twitter\.com|https?://t\.co)/\S+$",
+    re.IGNORECASE,
+)
+_EMBED_TAIL = re.compile(
+    r"(?:\s(?:pic\.twitter\.com|https?://t\.co)/\S+)?\s+[—–]{1,2}\s*[^()\n]{1,80}\(@\w{1,30}\)\s*"
+    + _EMBED_DATE + r"\s*\.?\s*$",
+    re.IGNORECASE,
+)
 _ITEM = re.compile(r"^\s*(?:[•·▪●◦‣∙*+-]|–|—|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
@@ -71,7 +85,7 @@ def _kind(line: str, seen: set[str], first_body_seen: bool) -> BlockKind:
     words = bare.split()
     short = len(words) <= 30  # furniture, bylines and captions are short; skip the regexes otherwise
     if short and (_FURNITURE.match(bare) or _BYLINE.match(bare) or _CAPTION.search(bare)
-                  or _DATE_ONLY.match(bare)):
+                  or _DATE_ONLY.match(bare) or _EMBED.match(bare)):
         return "furniture"
     if key in seen:
         return "furniture"  # a title or teaser repeated under itself
@@ -100,6 +114,17 @@ def blocks(text: str) -> list[Block]:
         if para_start is None:
             return
         chunk = text[para_start:para_end]
+        tail = _EMBED_TAIL.search(chunk)
+        if tail and tail.start() > 0:
+            # an embedded post: its text, then its attribution as furniture
+            cut = para_start + tail.start()
+            out.append(Block(para_start, cut, _kind(text[para_start:cut], seen, body_seen)))
+            body_seen = body_seen or out[-1].kind == "body"
+            seen.add(_key(text[para_start:cut]))
+            out.append(Block(cut + len(tail.group(0)) - len(tail.group(0).lstrip()), para_end,
+                             "furniture"))
+            para_start = None
+            return
         kind = _kind(chunk, seen, body_seen)
         body_seen = body_seen or kind == "body"
         seen.add(_key(chunk))
@@ -127,7 +152,8 @@ def blocks(text: str) -> list[Block]:
             continue
         standalone = _ITEM.match(line) or _MD_HEADING.match(line) or (
             len(stripped) < 200
-            and (_FURNITURE.match(stripped.strip("*_ ")) or _BYLINE.match(stripped))
+            and (_FURNITURE.match(stripped.strip("*_ ")) or _BYLINE.match(stripped)
+                 or _EMBED.match(stripped))
         )
         if standalone:
             flush()

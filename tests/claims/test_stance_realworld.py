@@ -99,3 +99,41 @@ def test_parts_and_totals(claim: str, passage: str, expected: str) -> None:
 ])
 def test_dates_and_superlatives_of_other_things(claim: str, passage: str, expected: str) -> None:
     assert stance(claim, passage) == expected
+
+
+EMBED = """Omar repeated her criticism of the policy at the rally on Tuesday.
+
+We will not stand for this. pic.twitter.com/AbC123
+
+— Rep. Ilhan Omar (@IlhanMN) November 19, 2019
+
+We will keep fighting for the families of our district. pic.twitter.com/XyZ — Rep. Ilhan Omar (@IlhanMN) November 19, 2019
+
+A post shared by NASA (@nasa) on Jul 20, 2019
+
+The congresswoman had made similar remarks at a town hall in March.
+"""
+
+
+def test_an_embedded_posts_attribution_is_furniture_not_a_claim() -> None:
+    from claims import extract_claims
+    from claims.clean import blocks
+
+    got = [c.text for c in extract_claims(EMBED)]
+    assert not [t for t in got if "@" in t or "2019" in t], got
+    kinds = {EMBED[b.start:b.end]: b.kind for b in blocks(EMBED)}
+    assert kinds["— Rep. Ilhan Omar (@IlhanMN) November 19, 2019"] == "furniture"
+    assert kinds["A post shared by NASA (@nasa) on Jul 20, 2019"] == "furniture"
+    # the post's own text stays a paragraph; only its attribution is cut off
+    assert kinds["We will keep fighting for the families of our district."] == "body"
+
+
+@pytest.mark.parametrize(("claim", "passage", "expected"), [
+    # a name and a date state no event another date could contradict
+    ("Rep. Ilhan Omar (@IlhanMN) November 19, 2019.",
+     "Rep. Ilhan Omar spoke at a town hall in March 2019.", "neutral"),
+    ("Omar made the remarks at a town hall on November 19, 2019.",
+     "Omar made the remarks at a town hall in March 2019, her office said.", "refutes"),
+])
+def test_a_claim_that_only_carries_a_date(claim: str, passage: str, expected: str) -> None:
+    assert stance(claim, passage) == expected
