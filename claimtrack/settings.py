@@ -39,6 +39,7 @@ class FetchSettings:
     contact_url: str = "https://github.com/claimtrack/claimtrack"
     allow_hosts: tuple[str, ...] = ()
     respect_robots: bool = True
+    extra_types: tuple[str, ...] = ()  # media types read besides HTML, XHTML, text (JSON feeds)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ is not; every result says which scorer decided it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +24,9 @@ from sources.factchecks import FactCheck, feed_files, read_factcheck_file, read_
 from sources.urls import is_url
 from warehouse import factchecks as archive
 from warehouse.db import Warehouse
+
+JSON_TYPES = ("application/json", "application/ld+json", "application/x-ndjson",
+              "application/jsonl", "application/json-seq", "text/json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,8 @@ def import_factchecks(items: Sequence[str], settings: Settings) -> list[Imported
     wh = Warehouse(settings.db)
     report: list[Imported] = []
     urls = [i for i in items if is_url(i)]
-    fetched = dict(zip(urls, sources.fetch_urls(urls, settings.fetch), strict=True))
+    fetch = replace(settings.fetch, extra_types=(*settings.fetch.extra_types, *JSON_TYPES))
+    fetched = dict(zip(urls, sources.fetch_urls(urls, fetch), strict=True))
     for item in items:
         if is_url(item):
             result = fetched[item]

@@ -147,10 +147,11 @@ def read_factchecks(data: bytes, *, name: str, url: str | None = None,
         raise InputError(f"{name} is a binary file, not JSON or HTML")
     kind = (content_type or "").lower()
     looks_json = text.lstrip()[:1] in ("{", "[")
-    if "html" in kind or (not looks_json and _HTML.match(text[:1000])):
-        found = [fc for obj in _html_objects(text) for fc in _from_jsonld(obj)]
-    elif looks_json or "json" in kind or Path(name).suffix.lower() in {".json", ".jsonl", ".ndjson"}:
+    # what the bytes look like decides before the label: servers often send JSON as text/html
+    if looks_json or ("json" in kind and not _HTML.match(text[:1000])):
         found = [fc for value in _json_values(text, name) for fc in _from_json(value)]
+    elif "html" in kind or _HTML.match(text[:1000]):
+        found = [fc for obj in _html_objects(text) for fc in _from_jsonld(obj)]
     else:
         raise InputError(f"{name} is neither JSON nor HTML")
     out: dict[tuple[str, str], FactCheck] = {}

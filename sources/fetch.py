@@ -11,7 +11,8 @@ One ``Fetcher`` per run owns one ``httpx.AsyncClient``. For every URL it:
 - retries connection errors, timeouts, 5xx and 429 with exponential backoff and jitter, honouring
   Retry-After up to ``retry_after_cap`` (a longer Retry-After is not waited for: the page fails);
 - streams the body with caps on raw bytes (``max_bytes``, checked against Content-Length first)
-  and on decompressed bytes (``max_decompressed_bytes``), and accepts HTML, XHTML and plain text;
+  and on decompressed bytes (``max_decompressed_bytes``), and accepts HTML, XHTML and plain text
+  (and the settings' ``extra_types``: the fact-check import reads JSON);
 - sends If-None-Match / If-Modified-Since when given validators; a 304 is ``not_modified``.
 
 The page deadline (``page_deadline``) bounds the time spent in requests, redirects and backoff for
@@ -377,7 +378,7 @@ class Fetcher:
         if status >= 300 or status < 200:
             raise TerminalFetchError(f"HTTP {status}", reason=f"http_{status}", url=url)
         kind = media_type(page.content_type)
-        if kind and kind not in ALLOWED_TYPES:
+        if kind and kind not in ALLOWED_TYPES and kind not in s.extra_types:
             raise TerminalFetchError(f"content type {kind!r} is not read",
                                      reason="content_type", url=url)
         declared = response.headers.get("content-length", "").strip()
