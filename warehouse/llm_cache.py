@@ -95,8 +95,12 @@ def add_usage(con: Connection, run_id: str, usage: LLMUsage) -> None:
 def run_usage(wh: Warehouse, run_id: str) -> list[LLMUsage]:
     """What a run spent, per model (empty when it asked no model)."""
     with wh.connect(read_only=True) as con:
-        rows = con.execute(
-            "SELECT model, requests, failures, cache_hits, prompt_tokens, completion_tokens "
-            "FROM llm_usage WHERE run_id = ? ORDER BY model", [run_id],
-        ).fetchall()
+        return usage_of(con, run_id)
+
+
+def usage_of(con: Connection, run_id: str) -> list[LLMUsage]:
+    rows = con.execute(
+        "SELECT model, requests, failures, cache_hits, prompt_tokens, completion_tokens "
+        "FROM llm_usage WHERE run_id = ? ORDER BY model", [run_id],
+    ).fetchall()
     return [LLMUsage(r[0], *(int(v) for v in r[1:])) for r in rows]

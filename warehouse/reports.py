@@ -20,6 +20,7 @@ from claimtrack.clock import utcnow
 from claimtrack.errors import InputError
 from claimtrack.settings import ReviewSettings, Settings
 from warehouse.db import Connection, Warehouse
+from warehouse.llm_cache import LLMUsage, usage_of
 
 CONTEXT_CHARS = 120  # article text shown either side of a claim's sentence
 
@@ -158,6 +159,7 @@ class RunReport:
     fetches: tuple[tuple[str, int], ...]  # status -> count
     review: ReviewSettings
     generated_at: datetime
+    llm: tuple[LLMUsage, ...] = ()  # what asking an llm cost the run, per model
 
 
 def _utc(value: Any) -> datetime:
@@ -484,6 +486,7 @@ def run_report(
             "SELECT status, count(*) FROM fetches WHERE run_id = ? GROUP BY status ORDER BY status",
             [run_id],
         ).fetchall()
+        llm = tuple(usage_of(con, run_id))
     top_url = dict(top)
     claims = [
         RunClaim(
@@ -518,4 +521,5 @@ def run_report(
         fetches=tuple((str(s), int(n)) for s, n in fetches),
         review=settings.review,
         generated_at=now or utcnow(),
+        llm=llm,
     )

@@ -45,6 +45,11 @@ def markdown_summary(run: RunReport) -> str:
     if run.fetches:
         lines.append("Fetches: " + ", ".join(f"{escape(s)} {n}" for s, n in run.fetches))
         lines.append("")
+    for u in run.llm:
+        lines.append(f"LLM {escape(u.model)}: {u.requests} request(s), {u.cache_hits} from the "
+                     f"cache, {u.failures} failed; {u.prompt_tokens:,} prompt + "
+                     f"{u.completion_tokens:,} completion tokens")
+        lines.append("")
     flagged = [c for c in run.claims if c.status in FLAGGED]
     if flagged:
         lines += ["## Needs attention", ""]
@@ -102,6 +107,9 @@ def run_json(run: RunReport) -> dict[str, Any]:
             "claims": len(run.claims),
             "by_status": dict(status_counts(c.status for c in run.claims)),
             "fetches": dict(run.fetches),
-        },
+        } | ({"llm": [
+            {"model": u.model, "requests": u.requests, "cache_hits": u.cache_hits,
+             "failures": u.failures, "prompt_tokens": u.prompt_tokens,
+             "completion_tokens": u.completion_tokens} for u in run.llm]} if run.llm else {}),
         "claims": claims_table(run),
     }

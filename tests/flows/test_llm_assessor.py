@@ -12,6 +12,7 @@ import pytest
 
 from claimtrack.errors import ConfigError
 from claimtrack.settings import Settings
+from desk.report import render_run
 from examples import VERIFY_CORPUS_DIR
 from flows.assessors import assessor_for, fallback_name
 from flows.corpus import import_corpus
@@ -19,6 +20,7 @@ from flows.verify import verify_claims, verify_json
 from tests.llm_server import Reply, prompt_parts, reader_answer, serve_chat
 from warehouse.db import Warehouse
 from warehouse.llm_cache import run_usage
+from warehouse.reports import run_report
 
 CLAIMS = ["The Eiffel Tower was completed in 1889 for the Exposition Universelle in Paris.",
           "The Eiffel Tower was completed in 1875 for the Exposition Universelle in Paris.",
@@ -90,6 +92,13 @@ def test_a_rerun_sends_no_request(corpus_settings: Settings) -> None:
     assert [r["rationale"] for r in again["results"]] == [r["rationale"] for r in first["results"]]
     usage = run_usage(Warehouse(settings.db), str(again["run"]))
     assert [(u.requests, u.cache_hits) for u in usage] == [(0, sent)]
+    # claimtrack report --run RUN_ID shows what each run cost
+    report = run_report(Warehouse(settings.db), str(first["run"]), settings=settings)
+    assert (f"LLM {settings.llm.model}: {sent} request(s), 0 from the cache, 0 failed; "
+            in render_run(report, "md"))
+    summary = json.loads(render_run(report, "json"))["summary"]
+    assert summary["llm"][0]["requests"] == sent == first["llm"]["requests"]
+    assert summary["llm"][0]["prompt_tokens"] == first["llm"]["prompt_tokens"]
 
 
 def test_a_timeout_falls_back_with_a_note(corpus_settings: Settings) -> None:
