@@ -14,7 +14,10 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from claimtrack.settings import Settings
 
 # Inside the fetch transaction, inside the verdict transaction (which also covers "between the
 # two": fetches committed, no verdicts), and after the verdicts, before the run is completed.
@@ -61,8 +64,20 @@ def arm(point: str) -> None:
         raise SystemExit(f"unknown crash point {point!r}; known: {', '.join(POINTS)}")
 
 
-def main() -> None:
+def run_settings(db: Path, host: str) -> Settings:
+    """The settings of every run the crash test compares, killed or not."""
     from claimtrack.settings import Settings
+
+    return Settings(db=db).with_overrides(
+        # generous timeouts: a loaded CI machine must not turn a page into a timeout in one
+        # run and not the other (that would be a difference the crash did not cause)
+        fetch={"allow_hosts": (host,), "host_delay": 0.0, "retries": 2, "connect_timeout": 20.0,
+               "read_timeout": 30.0, "page_deadline": 60.0, "per_host": 4},
+        providers={"enabled": ("links",)},
+    )
+
+
+def main() -> None:
     from flows.reverify import reverify_tracked
 
     db, host = sys.argv[1], sys.argv[2]
@@ -70,14 +85,7 @@ def main() -> None:
     point = os.environ.get("CLAIMTRACK_TEST_CRASH_AT")
     if point:
         arm(point)
-    settings = Settings(db=Path(db)).with_overrides(
-        # generous timeouts: a loaded CI machine must not turn a page into a timeout in one
-        # run and not the other (that would be a difference the crash did not cause)
-        fetch={"allow_hosts": (host,), "host_delay": 0.0, "retries": 2, "connect_timeout": 20.0,
-               "read_timeout": 30.0, "page_deadline": 60.0, "per_host": 4},
-        providers={"enabled": ("links",)},
-    )
-    outcome = reverify_tracked(settings, mode=mode)
+    outcome = reverify_tracked(run_settings(Path(db), host), mode=mode)
     print(json.dumps(outcome.to_json()))
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from claimtrack.settings import Settings
-from tests.flows.crash_helper import POINTS
+from flows.reverify import reverify_tracked
+from tests.flows.crash_helper import POINTS, run_settings
 from tests.flows.reverify_site import (
     ARTICLE,
     ELBRUS,
@@ -106,34 +107,43 @@ def test_killed_runs_end_like_one_clean_run(
     pages.remove("/sources/heritage.html", 410)
     pages.put("/sources/railway.html", RAILWAY)
 
-    # One warehouse killed at each point in turn (each attempt resumes the one before), and a
-    # reference warehouse that runs once, undisturbed.
+    # Each kill point on its own copy of the seeded warehouse, killed there (in a child process)
+    # and then run again; a reference copy runs once, undisturbed. The copies are separate files,
+    # so the killed runs go on beside the reference run; the runs that are not killed run in this
+    # process (the same flow and settings, without a child's start-up).
     clean = clone(seed.db, tmp_path / "clean.duckdb")
-    db = clone(seed.db, tmp_path / "killed.duckdb")
-    reference = start(clean, host)
-    for point in POINTS:
-        proc = start(db, host, point)
+    killed = {point: clone(seed.db, tmp_path / f"{point}.duckdb") for point in POINTS}
+    procs = {point: start(db, host, point) for point, db in killed.items()}
+    reverify_tracked(run_settings(clean, host), mode="all")
+    for point, proc in procs.items():
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == -9, f"{point}: expected kill -9, got {proc.returncode}: {err}"
-        assert half_written(db) == {"mid_record": (0, 0, 0), "mid_store": (3, 3, 0)}.get(
-            point, half_written(db)), f"a kill at {point} left half a transaction visible"
-    proc = start(db, host)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, f"the run after the kills failed: {err}"
-    _, err = reference.communicate(timeout=120)
-    assert reference.returncode == 0, err
+    whole = half_written(clean)
+    assert whole == (3, 3, 3), "the clean run's fetches, source events and verdicts"
+    # what each killed run left visible: its fetches, source events and verdicts
+    assert {point: half_written(db) for point, db in killed.items()} == {
+        "mid_record": (0, 0, 0),  # the fetch transaction rolled back whole
+        "mid_store": (3, 3, 0),  # fetches committed, the verdict transaction rolled back whole
+        "before_end": whole,  # everything committed, the run not marked completed
+    }
+    for db in killed.values():
+        reverify_tracked(run_settings(db, host), mode="all")
 
     expected = state(clean)
-    assert len(expected["source_events"]) == 3 and len(expected["verdicts"]) == 6
-    got = state(db)
-    for table in expected:
-        extra = sorted(set(got[table]) - set(expected[table]))
-        missing = sorted(set(expected[table]) - set(got[table]))
-        assert got[table] == expected[table], (
-            f"{table} differs from one clean run: extra {extra[:3]}, missing {missing[:3]}")
-    with Warehouse(db).connect(read_only=True) as con:
-        assert con.execute("SELECT count(*), count(*) FILTER (status = 'completed') FROM runs "
-                           "WHERE flow = 'reverify_tracked'").fetchone() == (1, 1)
+    assert len(expected["source_events"]) == 3 and len(expected["verdicts"]) == 6  # seed's 3 too
+    for point, db in killed.items():
+        got = state(db)
+        assert got.keys() == expected.keys(), point
+        for table in expected:
+            extra = sorted(set(got[table]) - set(expected[table]))
+            missing = sorted(set(expected[table]) - set(got[table]))
+            assert got[table] == expected[table], (
+                f"killed at {point}: {table} differs from one clean run: extra {extra[:3]}, "
+                f"missing {missing[:3]}")
+        with Warehouse(db).connect(read_only=True) as con:
+            assert con.execute(
+                "SELECT count(*), count(*) FILTER (status = 'completed') FROM runs "
+                "WHERE flow = 'reverify_tracked'").fetchone() == (1, 1), point
 
 
 def half_written(db: Path) -> tuple[int, int, int]:
