@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint typecheck pytest bench train clean browser models
+.PHONY: demo test lint typecheck pytest bench train clean browser models screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ train: $(STAMP)
 # The sentence encoder's weights, verified (scripts/fetch_models.py; CLAIMTRACK_MODELS sets where).
 models: $(STAMP)
 	$(BIN)/python scripts/fetch_models.py
+
+# The pictures in docs/img (tests never write them): report.png, report-demo.png, review-claim.png.
+screenshots: $(STAMP) browser
+	$(BIN)/python scripts/screenshots.py
 
 browser:
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,7 +15,6 @@ from desk.demo import run_demo
 from warehouse.db import Warehouse
 
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOT = REPO / "docs" / "img" / "report-demo.png"
 README = REPO / "README.md"
 STATUSES = {"supported", "refuted", "mixed", "unverified"}
 ENTITY_TABLES = ["articles", "claims", "claim_mentions", "sources", "claim_sources", "snapshots",
@@ -127,8 +125,7 @@ def test_demo_report_renders_in_chromium(demo_runs: dict, tmp_path: Path) -> Non
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (make browser)")
     html = Path(demo_runs["first"]["report"]).read_text(encoding="utf-8")
-    keep = os.environ.get("CLAIMTRACK_SCREENSHOTS") == "1"
-    out = SCREENSHOT if keep else tmp_path / "report.png"
+    out = tmp_path / "report.png"  # docs/img/report-demo.png: scripts/screenshots.py demo
     shot = screenshot_html(html, out, width=1100, full_page=False)
     assert out.stat().st_size > 10_000
     assert shot.requests == () and shot.console_errors == ()

@@ -1,6 +1,7 @@
 """Golden files for every format on the fixed warehouse, reproducibility, and the JSON schema.
 
-Regenerate the golden files after an intended change with ``UPDATE_GOLDEN=1``; review the diff.
+Regenerate the golden files after an intended change with ``CLAIMTRACK_UPDATE_GOLDEN=1``; review the
+diff. Without it a missing golden file fails: tests never write into the repository.
 """
 
 from __future__ import annotations
@@ -42,11 +43,17 @@ def _report(fixture_wh, article_id: str = ARTICLE_ID, now: datetime = FIXED_NOW)
     return reports.article_report(wh, article_id, settings=settings, now=now)
 
 
+REGENERATE = ("regenerate on purpose with `CLAIMTRACK_UPDATE_GOLDEN=1 .venv/bin/python -m pytest "
+              "tests/desk/test_report_render.py` and review the diff")
+
+
 def _check_golden(name: str, text: str) -> None:
+    """A missing or different golden file fails; only a person asking for it rewrites them."""
     path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists():
+    if os.environ.get("CLAIMTRACK_UPDATE_GOLDEN") == "1":
         path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+    assert path.is_file(), f"golden file {path} is missing: {REGENERATE}"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file; {REGENERATE}"
 
 
 @pytest.mark.parametrize("fmt", render.FORMATS)
