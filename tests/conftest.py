@@ -21,6 +21,21 @@ SHARED = REPO.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "article.txt"
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Browser tests need Debian's chromium: without it they skip on a desk, and fail in CI
+    (``CI=true``), where `make browser` has installed it or the run has already stopped."""
+    if item.get_closest_marker("browser") is None:
+        return
+    from desk.report.screenshot import CHROMIUM
+
+    if CHROMIUM.is_file():
+        return
+    message = f"{CHROMIUM} not found: install Debian's chromium (make browser)"
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"{message}; in CI every browser test runs", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One temporary Prefect server for the whole session (it takes seconds to start)."""

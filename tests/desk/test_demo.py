@@ -120,10 +120,8 @@ def test_second_demo_run_adds_no_duplicates(demo_runs: dict) -> None:
 
 @pytest.mark.browser
 def test_demo_report_renders_in_chromium(demo_runs: dict, tmp_path: Path) -> None:
-    from desk.report.screenshot import CHROMIUM, screenshot_html
+    from desk.report.screenshot import screenshot_html
 
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (make browser)")
     html = Path(demo_runs["first"]["report"]).read_text(encoding="utf-8")
     out = tmp_path / "report.png"  # docs/img/report-demo.png: scripts/screenshots.py demo
     shot = screenshot_html(html, out, width=1100, full_page=False)

@@ -16,13 +16,11 @@ from pathlib import Path
 import pytest
 
 from claimtrack.settings import FetchSettings, Settings
+from flows import stages
 from sources.model import Candidate
 from tests.sources.faultserver import FaultServer, Trap, bomb
 from tests.sources.test_faults import CASES
-
-stages = pytest.importorskip("flows.stages")
-runs = pytest.importorskip("warehouse.runs")
-db = pytest.importorskip("warehouse.db")
+from warehouse import db, runs
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 

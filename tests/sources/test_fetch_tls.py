@@ -13,17 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cryptography import x509  # installed with prefect; a missing one is an error, not a skip
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID  # noqa: E402
 
 from claimtrack.settings import FetchSettings
 from sources import Fetcher
 from sources.addresses import GuardedBackend
 from tests.sources.faultserver import HTML, FaultServer
-
-pytest.importorskip("cryptography")
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
 
 
 def _name(common: str) -> x509.Name:
