@@ -87,6 +87,23 @@ def test_claims_json_contract(tmp_path: Path) -> None:
         assert {"id", "text", "sentence", "start", "end", "kind", "checkworthiness", "entities",
                 "quantities", "dates"} <= claim.keys()
     assert not (tmp_path / "claimtrack.duckdb").exists(), "claims must not touch the database"
+    # the command prints what the library finds, with offsets into the article's text
+    from claims import CHECKWORTHY_CUT, claim_to_json, extract_claims
+    from sources import read_article
+
+    article = read_article(str(page))
+    assert data["article"] == {"id": article.id, "title": "Lake Baikal under pressure",
+                               "published": article.published}
+    found = extract_claims(article.text, published=article.published)
+    assert data["claims"] == json.loads(json.dumps([claim_to_json(c) for c in found]))
+    for claim in data["claims"]:
+        assert article.text[claim["start"]:claim["end"]] == claim["sentence"]
+        assert claim["checkworthiness"] >= CHECKWORTHY_CUT
+    depth = next(c for c in data["claims"] if "1,642" in c["text"])
+    assert (depth["kind"], depth["quantities"][0]["value"], depth["quantities"][0]["unit"]) == (
+        "statistic", 1642.0, "m")
+    assert {"text": "Lake Baikal", "type": "other", "canonical": "Lake Baikal"} in depth["entities"]
+    assert not any(c["text"].endswith("?") for c in data["claims"])
 
 
 def test_check_url_json_contract(tmp_path: Path, prefect_api: str) -> None:
