@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from claimtrack.errors import InputError
+from claimtrack.settings import FetchSettings
+from sources import fetch_urls
 from sources.files import corpus_files, markdown_document
 from sources.ingest import read_article
 from sources.model import FetchResult
+from tests.servers import serve_pages
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
+UNDATED = ("<html><head><meta property='article:published_time' content='sometime'></head><body><p>"
+           + "Text about the harbour. " * 20 + "</p></body></html>")
 TEXT = ("Harbour city opens third tidal plant\n\nThe city council opened its third tidal power "
         "plant on Monday, adding 40 megawatts of capacity.\n")
 
@@ -44,14 +51,34 @@ def test_markdown_file_drops_markup_and_keeps_links(tmp_path: Path) -> None:
     assert [(link.url, link.text) for link in article.links] == [("https://agency.example/report", "the agency")]
 
 
-def test_html_file_with_canonical_link_gets_the_url_id() -> None:
+@pytest.fixture
+def site() -> Iterator[tuple[str, Callable[[str], FetchResult]]]:
+    """A real server on 127.0.0.1 and the real fetcher, allowed to reach it."""
+    pages: dict[str, str | tuple[int, str]] = {
+        "/energy/tidal-plant-opens": (PAGES / "news_article.html").read_text(encoding="utf-8"),
+        "/undated": UNDATED,
+    }
+    with serve_pages(pages) as base:
+        settings = FetchSettings(allow_hosts=(base.removeprefix("http://"),), host_delay=0.0,
+                                 retries=0, connect_timeout=2.0, read_timeout=3.0)
+
+        def fetch(url: str) -> FetchResult:
+            return fetch_urls([url], settings)[0]
+
+        yield base, fetch
+
+
+def test_html_file_with_canonical_link_gets_the_url_id(
+    site: tuple[str, Callable[[str], FetchResult]],
+) -> None:
     article = read_article(str(PAGES / "news_article.html"), published="2024-03-19")
     assert article.canonical_url == "https://coastal-ledger.example/energy/tidal-plant-opens"
     assert article.published == "2024-03-19", "--published wins over the page's date"
-    by_url = read_article("https://coastal-ledger.example/energy/tidal-plant-opens", fetch=lambda url: FetchResult(
-        url=url, status="fetched", reason="ok", body=(PAGES / "news_article.html").read_bytes(),
-        content_type="text/html; charset=utf-8", final_url=url))
-    assert by_url.id == article.id
+    base, fetch = site
+    by_url = read_article(f"{base}/energy/tidal-plant-opens", fetch=fetch)
+    assert by_url.canonical_url == article.canonical_url
+    assert by_url.id == article.id, "the same page from another address: the canonical URL's id"
+    assert by_url.text == article.text
     assert by_url.published == "2024-03-18"
 
 
@@ -80,12 +107,10 @@ def test_bad_published_date(tmp_path: Path) -> None:
         read_article(str(path), published="last tuesday")
 
 
-def test_urls_that_fail_say_why() -> None:
-    def fail(url: str) -> FetchResult:
-        return FetchResult(url=url, status="failed", reason="http_404", http_status=404)
-
-    with pytest.raises(InputError, match=r"could not fetch https://e\.example/x: http_404"):
-        read_article("https://e.example/x", fetch=fail)
+def test_urls_that_fail_say_why(site: tuple[str, Callable[[str], FetchResult]]) -> None:
+    base, fetch = site
+    with pytest.raises(InputError, match=rf"could not fetch {re.escape(base)}/x: http_404"):
+        read_article(f"{base}/x", fetch=fetch)
     with pytest.raises(InputError, match="fetching is not available"):
         read_article("https://e.example/x", fetch=None)
 
@@ -132,10 +157,12 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pyte
         read_article(str(path))
 
 
-def test_a_page_with_an_unknown_date_reads_with_none() -> None:
-    page = b"<html><head><meta property='article:published_time' content='sometime'></head><body><p>" + b"Text about the harbour. " * 20 + b"</p></body></html>"
-    fetched = read_article("https://e.example/p", fetch=lambda url: FetchResult(
-        url=url, status="fetched", reason="ok", body=page, content_type="text/html"))
+def test_a_page_with_an_unknown_date_reads_with_none(
+    site: tuple[str, Callable[[str], FetchResult]],
+) -> None:
+    base, fetch = site
+    fetched = read_article(f"{base}/undated", fetch=fetch)
+    assert "Text about the harbour." in fetched.text
     assert fetched.published is None
 
 
