@@ -39,6 +39,16 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\d$€£¥.,])\b" + _YEAR + r"\b(?![.,]?\d)(?!\s*(?:%|percent|per cent|million|billion|people|users))"),
 )
 
+_BARE_YEAR = _PATTERNS[-1]
+_COUNTED = re.compile(r"\s+(?!(?:has|was|its|his|this|does|thus|plus|across|always|perhaps|less|"
+                      r"unless|whereas|besides|towards|afterwards|news|series|analysis)\b)"
+                      r"[a-z]{2,}[^s']s\b")
+# words before a bare year that make it one: "in 2019 sales rose", "the 2020 elections"
+_YEAR_CUE = re.compile(
+    r"(?:\b(?:in|since|until|till|by|of|from|through|during|before|after|early|late|mid|the|"
+    r"this|that|its|their|his|her|our|each|every|a|an|to|and|or)|['’]s|[(,–-])\s*$",
+    re.IGNORECASE,
+)
 _MONTH_CUE = re.compile(
     r"\b(?:in|since|until|till|by|early|late|mid|last|next|this|of|from|through|during|before|after)"
     r"[\s-]+$",
@@ -124,6 +134,9 @@ def _date_spans(text: str, published: date | None) -> tuple[tuple[int, int, Date
             s, e = m.span()
             if not free(s, e):
                 continue
+            if pat is _BARE_YEAR and _COUNTED.match(text, e) and not _YEAR_CUE.search(
+                    text, max(0, s - 16), s):
+                continue  # "drew 1600 runners": a count of things, not a year
             g = m.groupdict()
             y: int | None
             mo: int | None
