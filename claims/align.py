@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from claims.model import DateRef, Quantity
+from claims.ranges import range_bounds
 from claims.slots import Measure, Sentence, Slot, lemma, stem, verbs_in, words
 
 PARAPHRASE = 0.5  # share of a claim's words that makes a one-date sentence about the same event
@@ -46,7 +47,12 @@ def _significant(text: str) -> int:
 def interval(q: Quantity) -> tuple[float, float]:
     """The values a quantity as written allows: "more than 200 million" is [200M, inf)."""
     v = q.value
+    if q.unit == "score":
+        return v, v  # "2-1" is not "2-2"
     eps = 0.02 if _significant(q.text) <= 2 else 0.005
+    ends = range_bounds(q)
+    if ends is not None:
+        return ends[0] * (1 - eps), ends[1] * (1 + eps)
     lo, hi = v * (1 - eps), v * (1 + eps)
     qual = (q.qualifier or "").lower()
     if q.unit == "rank" and q.text.lower().startswith("top"):
@@ -77,6 +83,9 @@ def establishes(found: Quantity, claimed: Quantity) -> bool:
     """Whether a compatible number also bears the claim out: "more than 100 million" does not
     establish "200 million", "210 million" does establish "more than 200 million"."""
     lo, hi = interval(claimed)
+    if range_bounds(found) is not None:  # "5-8 minutes" establishes "under 10", not "5 minutes"
+        flo, fhi = interval(found)
+        return lo <= flo and fhi <= hi
     return lo <= found.value <= hi or interval(found) == (lo, hi)
 
 

@@ -16,7 +16,9 @@ from functools import lru_cache
 from claims.dates import find_date_spans
 from claims.entities import find_entity_spans
 from claims.model import DateRef, Entity, Quantity
+from claims.quantities import WORDS as NUMBER_WORDS
 from claims.quantities import find_quantity_spans
+from claims.ranges import find_pair_spans
 from claims.sentences import split_sentences
 
 
@@ -209,6 +211,36 @@ def _opposites() -> dict[str, frozenset[str]]:
 
 
 OPPOSITE: dict[str, frozenset[str]] = _opposites()
+
+# Words that tell one thing from its sibling: a figure for the southern district says nothing
+# of the northern one. Stems, by (family, member).
+_CONTRASTS: tuple[tuple[str, ...], ...] = (
+    ("north northern", "south southern", "east eastern", "west western",
+     "northeast northeastern", "northwest northwestern", "southeast southeastern",
+     "southwest southwestern", "central"),
+    ("upper", "lower"), ("inner", "outer"), ("men male", "women femal"),
+    ("junior", "senior"), ("boy", "girl"), ("indoor", "outdoor"),
+)
+CONTRAST: dict[str, tuple[int, int]] = {
+    stem(w): (f, k) for f, family in enumerate(_CONTRASTS)
+    for k, member in enumerate(family) for w in member.split()
+}
+
+
+def sibling(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str] | None:
+    """A word of the claim and the sentence's word for a sibling of it instead ("northern" /
+    "southern" district), the claim's own word missing from the sentence."""
+    mine = {CONTRAST[w]: w for w in claim if w in CONTRAST}
+    if not mine:
+        return None
+    for w in sorted(sentence):
+        fk = CONTRAST.get(w)
+        if fk is None or fk in mine:
+            continue
+        for (f, _), cw in mine.items():
+            if f == fk[0] and cw not in sentence:
+                return cw, w
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +463,7 @@ def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
     return Measure(frozenset(mods), head, own_words, said)
 
 
+_SCORE_MEASURE = Measure(frozenset(), "score")
 _INCREMENT = frozenset({"more", "additional", "another", "other", "others", "further", "extra"})
 
 
@@ -458,7 +491,13 @@ def _with_parts(part: str, start: int, qs: tuple[Slot, ...]) -> tuple[Slot, ...]
 _SCORE = re.compile(r"\d+\s?[-–]\s?\d+\b|-\d")  # "4-2": a score or a range, not a count
 
 
-_NUMBERED = re.compile(r"\b([A-Z][a-z]+)\s(\d{1,4})\b(?![.,]\d)")
+_NUMBERED = re.compile(
+    r"\b([A-Z][a-z]+|[a-z]+[A-Z][A-Za-z]*|[A-Z]{2,5})\s(\d{1,4})\b(?![.,]\d|\s?%|\s?[-–]\d)")
+_NOT_NAMES = _set("usd eur gbp cny rmb jpy hkd inr aud cad")
+# a count of things a numbered name names: "two Thunderbolt 3 ports", "three Boeing 737 jets"
+_COUNT_OF_NAMED = re.compile(
+    r"\b(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?P<what>(?:[A-Z][A-Za-z]+|[a-z]+[A-Z][A-Za-z]*)\s\d{1,4}\s+[a-z]+)\b")
 _MONTH_WORDS = _set("january february march april may june july august september october november "
                     "december jan feb mar apr jun jul aug sep sept oct nov dec")
 
@@ -466,7 +505,34 @@ _MONTH_WORDS = _set("january february march april may june july august september
 def numbered_names(text: str) -> frozenset[tuple[str, str]]:
     """Names that carry a number ("Apollo 11", "Article 68"): another number is another thing."""
     return frozenset((stem(m.group(1)), m.group(2)) for m in _NUMBERED.finditer(text)
-                     if m.group(1).lower() not in STOPWORDS | _MONTH_WORDS)
+                     if m.group(1).lower() not in STOPWORDS | _MONTH_WORDS | _NOT_NAMES)
+
+
+def _name_numbers(text: str) -> set[int]:
+    """Where the numbers of numbered names start ("iPhone 7"): names, never quantities."""
+    return {m.start(2) for m in _NUMBERED.finditer(text)
+            if m.group(1).lower() not in STOPWORDS | _MONTH_WORDS | _NOT_NAMES}
+
+
+def _quantities(part: str) -> list[tuple[int, int, Quantity]]:
+    """The quantities of a sentence as stance compares them: no identifiers ("Article 68") or
+    numbers of names ("iPhone 7"); ranges and scores as one value each; a count of named things
+    ("two Thunderbolt 3 ports") with the name as its measure."""
+    pairs = find_pair_spans(part)
+    named = _name_numbers(part)
+    found = [(s, e, q) for s, e, q in find_quantity_spans(part)
+             if not _is_identifier(part, s) and not _SCORE.match(part, max(0, s - 1))
+             and not _SCORE.match(part, s) and s not in named
+             and not any(ps <= s < pe for ps, pe, _ in pairs)]
+    found += [(s, e, q) for s, e, q in pairs if not _is_identifier(part, s)]
+    for m in _COUNT_OF_NAMED.finditer(part):
+        if not any(s == m.start() for s, _, _ in found) and (
+                m.group("what").split()[0].lower() not in _MONTH_WORDS | STOPWORDS | _NOT_NAMES):
+            n = m.group("n")
+            value = float(n) if n.isdigit() else float(NUMBER_WORDS[n.lower()])
+            found.append((m.start(), m.end("n"),
+                          Quantity(m.group(0), value, "count", m.group("what"))))
+    return sorted(found, key=lambda t: t[0])
 
 
 def _is_identifier(text: str, start: int) -> bool:
@@ -483,15 +549,13 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
     ents = find_entity_spans(part) if spans is None else [
         (s - start, e - start, ent) for s, e, ent in spans if s >= start and e <= end]
     names = frozenset(w for _, _, ent in ents for w in words(ent.text) + words(ent.canonical))
-    found = [(s, e, q) for s, e, q in find_quantity_spans(part)
-             if not _is_identifier(part, s) and not _SCORE.match(part, max(0, s - 1))
-             and not _SCORE.match(part, s)]
+    found = _quantities(part)
     # a bare four-digit number the date finder left (years before 1600: "around 1455") is a year
     years = [(s, e, DateRef(part[s:e], int(q.value))) for s, e, q in found
              if q.unit == "count" and q.measure is None and re.fullmatch(r"1\d{3}", part[s:e])]
     qs = tuple(
         Slot(start + s, start + e, q.text or part[s:e], _context(part, s, e, names), quantity=q,
-             measure=_measure_text(part, s, e, q))
+             measure=_SCORE_MEASURE if q.unit == "score" else _measure_text(part, s, e, q))
         for s, e, q in found if not any(s == y[0] for y in years)
     )
     qs = _with_parts(part, start, qs)

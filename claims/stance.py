@@ -19,6 +19,7 @@ The rules align the claim's slots with each sentence of the passage:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from claims.align import (
@@ -31,12 +32,15 @@ from claims.align import (
 from claims.model import Stance
 from claims.slots import (
     OPPOSITE,
+    STOPWORDS,
     Negation,
     Sentence,
     TextSlots,
     lemma,
     passage_slots,
     passage_words,
+    sibling,
+    stem,
     surface,
     words,
 )
@@ -78,6 +82,25 @@ def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str
             if hit:
                 return word, hit[0]
     return None
+
+
+def _sides(text: str, word: str) -> tuple[set[str], set[str]]:
+    """The capitalised words before and after the first word of stem ``word``."""
+    tokens = re.findall(r"[A-Za-z][\w'’-]*", text)
+    at = next((k for k, t in enumerate(tokens) if stem(t) == word), None)
+    if at is None:
+        return set(), set()
+    names = [(k, t) for k, t in enumerate(tokens) if t[0].isupper() and k != at
+             and not (k == 0 and t.lower() in STOPWORDS)]
+    return {t for k, t in names if k < at}, {t for k, t in names if k > at}
+
+
+def _swapped(claim: str, word: str, sentence: str, other: str) -> bool:
+    """Whether the sentence says with the opposite word what the claim says, its names on the
+    other sides ("Arsenal beat Chelsea" / "Chelsea lost to Arsenal")."""
+    cb, ca = _sides(claim, word)
+    sb, sa = _sides(sentence, other)
+    return bool(cb & sa) and bool(ca & sb)
 
 
 def _said_of_same(claim: str, word: str, sentence: frozenset[str]) -> bool:
@@ -136,13 +159,31 @@ class _Read:
     aligned: tuple[Aligned, ...]
 
 
+def _renamed(c: Sentence, s: Sentence) -> tuple[str, str] | None:
+    """Another number of one of the claim's numbered names ("Apollo 12" for "Apollo 11",
+    "iPhone 8" for "iPhone 7"), the claim's own not given: another thing, as (claim's, its)."""
+    if c.numbered & s.numbered:
+        return None
+    mine = dict(c.numbered)
+    for name, num in sorted(s.numbered):
+        if name in mine and num != mine[name]:
+            return _written(c.text, name, mine[name]), _written(s.text, name, num)
+    return None
+
+
+def _written(text: str, name: str, num: str) -> str:
+    """A numbered name as the text writes it ("iPhone 7" for ("iphon", "7"))."""
+    for m in re.finditer(r"([A-Za-z]+)\s" + re.escape(num) + r"\b", text):
+        if stem(m.group(1)) == name:
+            return m.group(0)
+    return f"{name} {num}"
+
+
 def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
     """A sentence with names of its own must name most of the claim's (all of one or two), must not
     open on someone else while leaving out the claim's first name, and must not give another
     number of the claim's numbered names ("Apollo 17" for "Apollo 11")."""
-    mine = dict(c.numbered)
-    if any(name in mine and num != mine[name] for name, num in s.numbered) and not (
-            c.numbered & s.numbered):
+    if _renamed(c, s):
         return False
     if not key or not s.entities:
         return True
@@ -165,6 +206,15 @@ def _read_sentence(
     if topic < CONFLICT_TOPIC or not _names_subject(claim_key, s, c):
         qs = [a if a.relation != "conflict" else Aligned("absent", a.claim) for a in qs]
         ds = [a if a.relation != "conflict" else Aligned("absent", a.claim) for a in ds]
+    other = _renamed(c, s)
+    kin = sibling(c.tokens, s.tokens)
+    if kin:
+        other = (surface(c.text, frozenset({kin[0]}))[0], surface(s.text, frozenset({kin[1]}))[0])
+    if other:
+        # another thing of the same kind: nothing it says bears on the claim
+        return _Read(s, "neutral", 0.15, f"about another thing: '{other[1]}', not '{other[0]}'",
+                     topic, tuple(a if a.relation == "absent" else Aligned("absent", a.claim)
+                                  for a in qs + ds))
     if s.reports and not c.reports:
         return _Read(s, "neutral", 0.1, "tells that the claim was made; it is no evidence for it",
                      topic, tuple(qs + ds))
@@ -205,6 +255,8 @@ def _sentence_judgement(
         for n in c.negations if not n.side)
     neg_s = denial is not None and not both
     flip = _opposite(c.tokens, s.tokens)
+    if flip and _swapped(c.text, flip[0], s.text, flip[1]):
+        flip = None  # told from the other side: "Chelsea lost to Arsenal" / "Arsenal beat Chelsea"
     strong = cov >= 0.45 or (matches and topic >= 0.4)
     if flip and not strong and _said_of_same(c.text, flip[0], s.tokens) and topic >= MIN_TOPIC:
         strong = True  # "massive fines" / "the fines were small": the same thing, the other size

@@ -137,3 +137,52 @@ def test_an_embedded_posts_attribution_is_furniture_not_a_claim() -> None:
 ])
 def test_a_claim_that_only_carries_a_date(claim: str, passage: str, expected: str) -> None:
     assert stance(claim, passage) == expected
+
+
+@pytest.mark.parametrize(("claim", "passage", "expected"), [
+    # one price contradicted is enough, whatever the others do
+    ("The headphones, normally $300, are on sale for just $264.",
+     "The headphones, which normally cost $300, are on sale for $164.99 this week.", "refutes"),
+    ("The headphones, normally $300, are on sale for just $264.",
+     "The headphones, which normally cost $300, are on sale for $264 this week.", "supports"),
+    # ranges are one value with two ends
+    ("The rapid test gives a result in 5-8 minutes.",
+     "The rapid test gives a result in about 6 minutes.", "supports"),
+    ("The rapid test gives a result in 5-8 minutes.",
+     "The rapid test gives a result in about 20 minutes.", "refutes"),
+    ("The rapid test gives a result in 5 minutes.",
+     "The rapid test gives a result in 5-8 minutes.", "neutral"),
+    # scores are one result, told from either side
+    ("Arsenal and Chelsea played out a 1-1 draw on Saturday.",
+     "Arsenal beat Chelsea 2-1 on Saturday.", "refutes"),
+    ("Arsenal beat Chelsea 2-1 on Saturday.", "Chelsea lost 1-2 to Arsenal on Saturday.",
+     "supports"),
+    ("Arsenal beat Chelsea 2-1 on Saturday.", "Arsenal beat Chelsea 3-1 on Saturday.", "refutes"),
+    # numbers in names are names: another number is another thing
+    ("The iPhone 7 launched at $649.", "The iPhone 8 launched at $699.", "neutral"),
+    ("The iPhone 7 launched at $649.", "The iPhone 7 launched at $749.", "refutes"),
+    ("The Lexus LC 500 costs $93,000.", "The Lexus LC 500 starts at $93,050 before options.",
+     "supports"),
+    ("The laptop has two Thunderbolt 3 ports.", "The laptop has four Thunderbolt 3 ports.",
+     "refutes"),
+    ("Turnout in District 5 was 42 percent.", "Turnout in District 7 was 42 percent.", "neutral"),
+    # a sibling subject ("southern" for "northern") is another subject
+    ("Turnout in the northern district was 42 percent.",
+     "Turnout in the southern district was 38 percent.", "neutral"),
+    ("Turnout in the northern district was 42 percent.",
+     "Turnout in the northern district was 51 percent.", "refutes"),
+])
+def test_several_numbers_ranges_scores_and_names(claim: str, passage: str, expected: str) -> None:
+    assert stance(claim, passage) == expected
+
+
+def test_ranges_and_scores_are_read_as_one_value() -> None:
+    from claims.ranges import find_pair_spans, range_bounds
+
+    got = {q.text: (q.unit, range_bounds(q)) for _, _, q in find_pair_spans(
+        "It costs $5-8 million and takes between 5 and 8 minutes.")}
+    assert got == {"$5-8 million": ("USD", (5e6, 8e6)),
+                   "5 and 8 minutes": ("minutes", (5.0, 8.0))}
+    assert [q.value for _, _, q in find_pair_spans("Chelsea lost 1-2 to Arsenal.")] == [2001.0]
+    # a change and a season are neither
+    assert find_pair_spans("Prices rose from 5 to 8 percent in the 2019-20 season.") == ()
