@@ -8,6 +8,8 @@ is not; every result says which scorer decided it.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -211,3 +213,40 @@ def existing_reviews(matches: Sequence[FactCheckMatch], already: Sequence[Existi
                                   claim_reviewed=r.claim_reviewed, rating_value=r.rating_value,
                                   best_rating=r.best_rating, worst_rating=r.worst_rating))
     return out
+
+
+class ArchiveMatcher:
+    """Matches for one claim at a time in a long-running process (the review desk's claim page).
+
+    The archive and its word index are read once and kept for ``ttl`` seconds, so a page costs a
+    lookup in memory, never a query; words only, so a page never waits for the encoder (the
+    check's own matches, fused when the encoder is installed, are in its rationale)."""
+
+    def __init__(self, settings: Settings, *, ttl: float = 60.0, top: int = 5,
+                 clock: Any = time.monotonic) -> None:
+        self._wh = Warehouse(settings.db)
+        self._ttl = ttl
+        self._top = top
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._held: list[archive.ArchivedFactCheck] = []
+        self._index: ReviewIndex | None = None
+        self._read_at = float("-inf")
+
+    def refresh(self) -> None:
+        """Read the archive again (blocking: call it off the event loop)."""
+        held = archive.load_factchecks(self._wh)
+        index = ReviewIndex([f.review.claim_reviewed for f in held]) if held else None
+        with self._lock:
+            self._held, self._index, self._read_at = held, index, self._clock()
+
+    def fresh_matches(self, text: str) -> tuple[FactCheckMatch, ...] | None:
+        """The matches of ``text``, or None when the archive must be read again first."""
+        with self._lock:
+            if self._clock() - self._read_at > self._ttl:
+                return None
+            held, index = self._held, self._index
+        if index is None:
+            return ()
+        return tuple(FactCheckMatch(text, m.score, held[m.index], m.opposed, m.words)
+                     for m in index.matches(text, top=self._top))

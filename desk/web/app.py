@@ -33,6 +33,7 @@ from desk.web import api, pages
 from desk.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, EditorCache, LoginLimiter, secret_key
 from desk.web.loader import BatchLoader
 from desk.web.render import Fragments, environment, queue_main
+from flows.factchecks import ArchiveMatcher
 from warehouse.db import Warehouse
 from warehouse.editors import Accounts
 from warehouse.review import ClaimDetail, ReviewDesk
@@ -63,6 +64,7 @@ class DeskApp:
     queue_main: Fragments  # the queue page's main block, by page and filters
     recheck: Recheck | None
     claims: BatchLoader[ClaimDetail]  # claim files, read together when asked for together
+    factchecks: ArchiveMatcher | None = None  # earlier fact-checks shown on claim pages
 
 
 class SecurityHeaders:
@@ -126,6 +128,7 @@ def create_app(
         queue_main=queue_main(templates),
         recheck=recheck,
         claims=BatchLoader(desk.claims, max_batch=max(1, settings.review.claim_batch)),
+        factchecks=ArchiveMatcher(settings),
     )
     routes = [
         Route("/health", pages.health),

@@ -179,8 +179,21 @@ async def _claim_page(request: Request, claim_id: str, status: int = 200,
                         "note": claim.decision.note if claim.decision else "",
                         "internal_note": "",
                         "publish": claim.decision.publish if claim.decision else False}
+    factchecks = await _factchecks(state, claim.text)
     return render(request, "claim.html", status=status, claim=claim, mine=mine, values=values,
-                  error=error)
+                  error=error, factchecks=factchecks)
+
+
+async def _factchecks(state: DeskApp, text: str) -> tuple[Any, ...]:
+    """Archived fact-checks of the claim: from memory, the archive re-read now and then."""
+    matcher = state.factchecks
+    if matcher is None:
+        return ()
+    found = matcher.fresh_matches(text)
+    if found is None:
+        await run_in_threadpool(matcher.refresh)
+        found = matcher.fresh_matches(text)
+    return found or ()
 
 
 @editor_page
