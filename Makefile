@@ -36,6 +36,7 @@ bench: $(STAMP)
 
 train: $(STAMP)
 	$(BIN)/python scripts/train_checkworthiness.py
+	$(BIN)/python scripts/train_assessor.py
 
 # The sentence encoder's weights, verified (scripts/fetch_models.py; CLAIMTRACK_MODELS sets where).
 models: $(STAMP)

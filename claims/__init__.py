@@ -14,6 +14,7 @@ from claims.dates import find_dates
 from claims.entities import canonical, find_entities
 from claims.extract import extract_claims
 from claims.identity import claim_id, normalize_claim, same_claim
+from claims.learned import LearnedAssessor  # registers the "learned" assessor
 from claims.llm import LLMAssessor  # registers the "llm" assessor
 from claims.model import (
     CHECKWORTHY_CUT,
@@ -60,6 +61,7 @@ __all__ = [
     "same_claim",
     "Assessor",
     "LLMAssessor",
+    "LearnedAssessor",
     "ExistingReview",
     "PassageIndex",
     "ReviewRules",

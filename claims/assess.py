@@ -19,6 +19,7 @@ from claims.verdict import ExistingReview, ReviewStance, decide, review_stance
 from claimtrack.errors import ConfigError
 
 REVIEW_MATCH = 0.4  # share of each side's words a claim and a fact-check's claimReviewed share
+DEFAULT_ASSESSOR = "rules"  # what ``assess`` uses when not told
 
 
 class Assessor(Protocol):
@@ -37,8 +38,9 @@ class Assessor(Protocol):
         ...
 
 
-def _reviews_about(text: str, reviews: Sequence[ExistingReview]) -> list[tuple[ExistingReview, ReviewStance]]:
-    """The fact-checks whose rating says something and whose claim is this claim."""
+def reviews_about(text: str, reviews: Sequence[ExistingReview]) -> list[tuple[ExistingReview, ReviewStance]]:
+    """The fact-checks whose rating says something and whose claim is this claim (every assessor
+    counts them the same way, through :func:`claims.verdict.decide`)."""
     mine = set(words(text))
     out = []
     for r in reviews:
@@ -116,7 +118,7 @@ class RuleAssessor:
                 quote_end=j.quote_end,
             ))
         status, confidence, rationale = decide(
-            stances, tier_list, _reviews_about(text, reviews), labels
+            stances, tier_list, reviews_about(text, reviews), labels
         )
         return Assessment(status, confidence, rationale, tuple(stances))
 
@@ -151,10 +153,12 @@ def assess(
     tiers: Sequence[str | None] | None = None,
     reviews: Sequence[ExistingReview] = (),
     labels: Sequence[str] | None = None,
+    assessor: str | None = None,
 ) -> Assessment:
     """What ``passages`` say about ``claim``: status, confidence, rationale and a stance per passage.
 
     ``tiers[i]`` is the credibility tier of passage ``i``'s source; ``labels[i]`` (a domain or URL)
-    names it in the rationale; ``reviews`` are existing fact-checks of the claim.
+    names it in the rationale; ``reviews`` are existing fact-checks of the claim; ``assessor``
+    names a registered assessor (None: the default, ``DEFAULT_ASSESSOR``).
     """
-    return RuleAssessor().assess(claim, passages, tiers, reviews, labels)
+    return get_assessor(assessor or DEFAULT_ASSESSOR).assess(claim, passages, tiers, reviews, labels)

@@ -1,0 +1,280 @@
+"""The learned assessor: a stance model trained on public fact-checking data, with the rules.
+
+Each passage gets the model's calibrated probabilities of supports / refutes / neutral
+(``claims/data/assessor.json``: a multinomial logistic regression over
+:func:`claims.pairfeatures.pair_features`, trained by ``scripts/train_assessor.py``). Rules and
+model decide together: a precise contradiction the rule judge finds (a different number on the
+same measure, a different date) refutes with the rule's reason; elsewhere the model decides, and
+calls a refutation only at ``refute_threshold`` or above, a threshold picked on out-of-fold
+training predictions for precision (a wrong ``refuted`` is the costliest error).
+
+The claim's status comes from its most decisive passage; its confidence is that passage's
+calibrated probability of the status (temperature fitted on out-of-fold predictions), so 0.7
+means right about seven times in ten on data like the training data. Existing fact-checks count as
+they do for the rules: with one about the claim, :func:`claims.verdict.decide` weighs the stances
+and the rating together. Weights are loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from claims.assess import reconcile, register_assessor, reviews_about
+from claims.credibility import tier_weight
+from claims.model import Assessment, Claim, PassageStance, Stance, Status
+from claims.pairfeatures import DIM, focus, pair_features, read, vectorize
+from claims.slots import claim_slots, surface
+from claims.stance import Judgement, judge
+from claims.verdict import ExistingReview, decide
+
+MIXED_AGAINST = 0.6  # a second passage this sure of the other side makes the claim mixed
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    classes: tuple[Stance, ...]
+    weights: np.ndarray  # DIM x classes
+    intercept: np.ndarray
+    temperature: float
+    refute_threshold: float
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Model:
+        """A model from its JSON form (what ``scripts/train_assessor.py`` writes)."""
+        w = np.zeros((int(data["dim"]), len(data["classes"])), dtype=np.float64)
+        w[np.asarray(data["index"], dtype=np.int64)] = np.asarray(data["weights"], dtype=np.float64)
+        if w.shape[0] != DIM:
+            raise ValueError("the assessor model was trained with another feature space")
+        return cls(tuple(data["classes"]), w, np.asarray(data["intercept"], dtype=np.float64),
+                   float(data["temperature"]), float(data["refute_threshold"]))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model:
+    """The shipped weights (plain JSON), expanded to a dense table once per process."""
+    raw = resources.files("claims").joinpath("data/assessor.json").read_text("utf-8")
+    return Model.from_dict(json.loads(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The model's reading of one passage."""
+
+    probs: dict[Stance, float]  # calibrated
+    stance: Stance
+    strongest: tuple[str, ...]  # the features that pushed most towards ``stance``, readable
+    quote_start: int
+    quote_end: int
+    coverage: float
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    return np.asarray(e / e.sum())
+
+
+def read_pair(claim: str, passage: str, judgement: Judgement | None = None,
+              model: Model | None = None) -> Reading:
+    """The calibrated stance probabilities of one (claim, passage) pair and why."""
+    m = model or load_model()
+    feats = pair_features(claim, passage, judgement)
+    idx, val = vectorize(feats)
+    rows = m.weights[idx]  # features x classes
+    contrib = rows * np.asarray(val)[:, None]
+    z = contrib.sum(axis=0) + m.intercept
+    p = _softmax(z / m.temperature)
+    probs = {c: float(p[k]) for k, c in enumerate(m.classes)}
+    ref = m.classes.index("refutes")
+    order = [int(k) for k in np.argsort(-p)]
+    best = order[0]
+    if best == ref and p[ref] < m.refute_threshold:
+        best = order[1]
+    # what pushed this class over the others: its weight minus the mean of the others'
+    lead = contrib[:, best] - (contrib.sum(axis=1) - contrib[:, best]) / (len(m.classes) - 1)
+    top = [int(i) for i in np.argsort(-lead)[:6] if lead[i] > 0.05]
+    said = list(dict.fromkeys(describe(feats[i][0], claim, passage) for i in top
+                              if feats[i][0] != "bias"))[:3]
+    c = read(claim)
+    s, e, f = focus(c, passage)
+    cov = len(c.content & f.content) / len(c.content) if c.content else 0.0
+    return Reading(probs, m.classes[best], tuple(said), s, e, cov)
+
+
+def _word(stem: str, *texts: str) -> str:
+    for t in texts:
+        found = surface(t, frozenset({stem}))
+        if found:
+            return found[0].lower()
+    return stem
+
+
+_DENSE = {
+    "d:cov": "how much of the claim its closest sentence says",
+    "d:covp": "how much of the claim the passage says",
+    "d:cov2": "word pairs shared with the claim",
+    "d:jac3": "spelling overlap with the claim", "d:g3": "spelling overlap with the claim",
+    "d:extra": "how much the passage says beyond the claim",
+    "d:conly": "claim words the passage lacks", "d:clen": "claim length",
+    "d:flen": "sentence length", "d:nsent": "passage length",
+    "neg:mismatch": "a negation on one side only", "ant:any": "opposite words",
+    "hedge:c": "a hedge in the claim", "hedge:f": "a hedge in the passage",
+    "hedge:mismatch": "a hedge on one side only",
+    "num:match": "the claim's numbers in the passage",
+    "num:other": "other numbers than the claim's", "num:absent": "none of the claim's numbers",
+    "num:c": "numbers in the claim",
+    "rule:relevance": "the rules' relevance", "rule:conflict": "a slot the rules find contradicted",
+    "rule:matched": "slots the rules find borne out",
+}
+
+
+def describe(name: str, claim: str, passage: str) -> str:
+    """A feature name in words a person can read ("'not' in the passage only")."""
+    kind, _, rest = name.partition(":")
+    if name in _DENSE:
+        return _DENSE[name]
+    if kind == "b":
+        return "how much of the claim it says"
+    if kind == "co":
+        return f"'{_word(rest, claim)}' in the claim only"
+    if kind == "x":
+        a, _, b = rest.partition("|")
+        return f"'{_word(a, claim)}' vs '{_word(b, passage)}'"
+    if kind == "ant":
+        if ">" in rest:
+            a, _, b = rest.partition(">")
+            return f"'{_word(a, claim)}' vs '{_word(b, passage)}'"
+        return "opposite words"
+    if kind == "neg":
+        if rest.startswith("c"):
+            nc, nf = rest[1], rest[3]
+            if nc == "0" and nf != "0":
+                return "a negation in the passage only"
+            if nc != "0" and nf == "0":
+                return "a negation in the claim only"
+            return "negation on both sides" if nc != "0" else "no negation on either side"
+        return "negation"
+    if kind == "fcue":
+        return f"'{_word(rest, passage)}' in the passage"
+    if kind == "ccue":
+        return f"'{_word(rest, claim)}' in the claim"
+    if kind == "fn":
+        return f"'{_word(rest, passage)}' beside the claim's words"
+    if kind == "e":
+        return f"passage word '{_word(rest, passage)}'"
+    if kind == "c":
+        return f"claim word '{_word(rest, claim)}'"
+    if kind == "rule":
+        stance = rest.split(":")[0]
+        return f"the rules read it as {stance}"
+    return name
+
+
+def _reason(r: Reading) -> str:
+    p = r.probs[r.stance]
+    why = f"; strongest: {', '.join(r.strongest)}" if r.strongest else ""
+    return f"model: {p:.2f} {r.stance}{why}"
+
+
+def _precise_conflict(j: Judgement) -> bool:
+    return j.stance == "refutes" and bool(j.conflicted)
+
+
+class LearnedAssessor:
+    """Stance model trained on Check-COVID and FEVER-Symmetric, with the rules' slot conflicts."""
+
+    name = "learned"
+
+    def __init__(self, model: Model | None = None) -> None:
+        self.model = model  # None: the shipped one
+
+    def assess(
+        self,
+        claim: str | Claim,
+        passages: Sequence[str],
+        tiers: Sequence[str | None] | None = None,
+        reviews: Sequence[ExistingReview] = (),
+        labels: Sequence[str] | None = None,
+    ) -> Assessment:
+        text = claim if isinstance(claim, str) else claim.text
+        slots = claim_slots(text)
+        tier_list = list(tiers or ())
+        raw = [judge(slots, p) for p in passages]
+        ruled = reconcile(raw, tier_list, labels)
+        stances: list[PassageStance] = []
+        probs: list[float] = []  # calibrated probability of each passage's stance
+        for i, (passage, j, r) in enumerate(zip(passages, raw, ruled, strict=True)):
+            if _precise_conflict(r):
+                stances.append(PassageStance(
+                    index=i, stance="refutes", score=r.score, relevance=r.relevance,
+                    reason=r.reason, quote=passage[r.quote_start:r.quote_end],
+                    quote_start=r.quote_start, quote_end=r.quote_end))
+                probs.append(r.score)
+                continue
+            m = read_pair(text, passage, j, self.model)
+            stances.append(PassageStance(
+                index=i, stance=m.stance, score=round(m.probs[m.stance], 3),
+                relevance=round(max(r.relevance, m.coverage), 3), reason=_reason(m),
+                quote=passage[m.quote_start:m.quote_end], quote_start=m.quote_start,
+                quote_end=m.quote_end))
+            probs.append(m.probs[m.stance])
+        about = reviews_about(text, reviews)
+        if about:
+            status, confidence, rationale = decide(stances, tier_list, about, labels)
+        else:
+            status, confidence, rationale = verdict(stances, probs, tier_list, labels)
+        return Assessment(status, confidence, rationale, tuple(stances))
+
+
+def _label(i: int, labels: Sequence[str] | None) -> str:
+    return labels[i] if labels and i < len(labels) and labels[i] else f"passage {i + 1}"
+
+
+def verdict(
+    stances: Sequence[PassageStance], probs: Sequence[float], tiers: Sequence[str | None] = (),
+    labels: Sequence[str] | None = None,
+) -> tuple[Status, float, str]:
+    """(status, confidence, rationale) from the passages' stances: the most decisive passage
+    (its probability times its source's weight) decides; a passage as sure of the other side makes
+    it mixed. The confidence is the decisive passage's probability, lowered for sources below an
+    unknown one's weight."""
+    if not stances:
+        return "unverified", 0.3, "Unverified: no passages to check against"
+
+    def weight(i: int) -> float:
+        return min(1.0, tier_weight(tiers[i] if i < len(tiers) else None) / tier_weight(None))
+
+    decided = [(probs[k] * weight(s.index), k) for k, s in enumerate(stances)
+               if s.stance != "neutral"]
+    if not decided:
+        k = max(range(len(stances)), key=lambda k: (stances[k].relevance, -k))
+        s = stances[k]
+        return "unverified", round(probs[k], 3), (
+            f"Unverified: none of {len(stances)} passage(s) settles it; closest, "
+            f"{_label(s.index, labels)}: {s.reason}")
+    _, k = max(decided, key=lambda t: (t[0], -t[1]))
+    s = stances[k]
+    conf = probs[k] * weight(s.index)
+    against = [(p, j) for p, j in decided if stances[j].stance != s.stance and p >= MIXED_AGAINST]
+    if against:
+        p, j = max(against)
+        o = stances[j]
+        sup, ref = (s, o) if s.stance == "supports" else (o, s)
+        return "mixed", round(min(conf, p), 3), (
+            f"Mixed: for, {_label(sup.index, labels)}: {sup.reason}; against, "
+            f"{_label(ref.index, labels)}: {ref.reason}")
+    more = sum(1 for _, j in decided if stances[j].stance == s.stance) - 1
+    extra = f" (+{more} more)" if more else ""
+    status: Status = "supported" if s.stance == "supports" else "refuted"
+    word = "Supported" if status == "supported" else "Refuted"
+    return status, round(conf, 3), f"{word} by {_label(s.index, labels)}: {s.reason}{extra}"
+
+
+register_assessor("learned", LearnedAssessor)
+
+__all__ = ["LearnedAssessor", "Model", "load_model", "read_pair", "verdict"]
