@@ -15,6 +15,7 @@ about the reverse claim, so it must not count as a verdict on this one.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,6 +62,10 @@ class Facts:
     numbers: frozenset[tuple[float, str]]  # (value, unit), and numbered names ("apollo", 11)
     dates: tuple[DateRef, ...]
     denied: bool  # a denial cue ("not", "no evidence", "is false") somewhere in it
+    digits: frozenset[float] = frozenset()  # every number written in digits, however it was read
+
+
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
 @lru_cache(maxsize=16384)
@@ -71,7 +76,9 @@ def facts_of(text: str) -> Facts:
                if q.quantity is not None}
     numbers |= {(float(n), "#" + name) for name, n in sentence.numbered if n.isdigit()}
     dates = tuple(d.date for d in sentence.dates if d.date is not None)
-    return Facts(frozenset(words(text)), frozenset(numbers), dates, bool(sentence.negations))
+    digits = frozenset(float(d.replace(",", "")) for d in _DIGITS.findall(text))
+    return Facts(frozenset(words(text)), frozenset(numbers), dates, bool(sentence.negations),
+                 digits)
 
 
 def _dates_agree(a: Sequence[DateRef], b: Sequence[DateRef]) -> bool:
@@ -92,6 +99,12 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return "numbers differ"
     if a.dates and b.dates and not _dates_agree(a.dates, b.dates):
         return "dates differ"
+    # the same check on the digits as written, so a number read as a year on one side and as a
+    # count on the other still counts; unless both read to the same quantities ("12 million"
+    # and "12,000,000")
+    da, db = a.digits, b.digits
+    if da and db and not (da <= db or db <= da) and not (na and na == nb):
+        return "numbers differ"
     return None
 
 

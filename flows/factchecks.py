@@ -8,9 +8,10 @@ is not; every result says which scorer decided it.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -71,21 +72,22 @@ def import_factchecks(items: Sequence[str], settings: Settings) -> list[Imported
             if result.status != "fetched" or result.body is None:
                 report.append(Imported(item, "skipped", reason=f"{result.status}: {result.reason}"))
                 continue
-            report.append(_store(wh, item, lambda r=result: read_factchecks(
-                r.body or b"", name=r.url, url=r.final_url or r.url, content_type=r.content_type)))
+            report.append(_store(wh, item, functools.partial(
+                read_factchecks, result.body, name=result.url, url=result.final_url or result.url,
+                content_type=result.content_type)))
             continue
         path = Path(item)
         files = list(feed_files(path)) if path.is_dir() else [path]
         if not files:
             report.append(Imported(item, "skipped", reason="no .json, .jsonl or .html files in it"))
         for file in files:
-            report.append(_store(wh, str(file), lambda f=file: read_factcheck_file(f)))
+            report.append(_store(wh, str(file), functools.partial(read_factcheck_file, file)))
     return report
 
 
-def _store(wh: Warehouse, source: str, read: Any) -> Imported:
+def _store(wh: Warehouse, source: str, read: Callable[[], list[FactCheck]]) -> Imported:
     try:
-        found: list[FactCheck] = read()
+        found = read()
     except ClaimtrackError as exc:
         return Imported(source, "skipped", reason=str(exc))
     if not found:

@@ -111,3 +111,20 @@ def test_a_changed_number_never_raises_a_match(template: str, place: str, n: int
     assert moved[0].conflict == "numbers differ"
     assert moved[0].score < same[0]
     assert all(m.index != 0 for m in index.matches(changed, threshold=0.0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(template=st.sampled_from(["The bridge over the {place} river opened in {n}",
+                                 "The {place} marathon drew {n} runners",
+                                 "In {n} the {place} council banned cars from the old town"]),
+       place=st.sampled_from(["Elbe", "Tay", "Loire"]),
+       n=st.integers(min_value=1000, max_value=2100), delta=st.integers(min_value=1, max_value=60))
+def test_a_changed_year_or_year_like_count_never_matches(template: str, place: str, n: int,
+                                                         delta: int) -> None:
+    """Four-digit numbers may be read as years on one side and counts on the other; either way a
+    changed one is no match."""
+    index = ReviewIndex([template.format(place=place, n=n)])
+    changed = template.format(place=place, n=n + delta)
+    [scored] = index.score(changed)
+    assert scored.conflict is not None
+    assert index.matches(changed, threshold=0.0) == []
