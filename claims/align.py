@@ -218,6 +218,11 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
                   and (dates_agree(c.date, p.date) or not nearer_other(p.date))]
     if not candidates:
         return Aligned("absent", c)
+    if c.date.day is not None:
+        # the same day of the same month is never an accident, whatever clause it is in
+        for p in candidates:
+            if p.date is not None and p.date.day is not None and dates_agree(c.date, p.date):
+                return Aligned("match", c, p)
 
     def share(p: Slot) -> float:
         return len(p.context & c.context) / len(p.context) if p.context else 0.0
@@ -227,6 +232,11 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
     for p in closest:
         if p.date is not None and dates_agree(c.date, p.date):
             return Aligned("match", c, p)
+    # the claim's date, as precise as the claim gives it, is in the sentence: another date in it
+    # belongs to something else ("born 12 June 1875 -- died 1 December 1947")
+    if any(p.date is not None and dates_agree(c.date, p.date) and _as_precise(p.date, c.date)
+           for p in candidates):
+        return Aligned("absent", c)
     for p in closest:
         shared = p.context & c.context
         # the same event: most of its clause is the claim's, or it shares the claim's verb
@@ -243,6 +253,12 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
         if len(ranked) == 1 or len(ranked[0].context & c.context) > len(ranked[1].context & c.context):
             return Aligned("conflict", c, ranked[0])
     return Aligned("absent", c)
+
+def _as_precise(p: DateRef, c: DateRef) -> bool:
+    """Whether ``p`` gives every part ``c`` gives."""
+    return all(y is not None for x, y in ((c.year, p.year), (c.month, p.month), (c.day, p.day))
+               if x is not None)
+
 
 def has_name(name: str, s: Sentence) -> bool:
     """Whether a sentence names ``name`` (canonical, or all its words)."""

@@ -30,7 +30,7 @@ _YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)"
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(?P<iso>" + r"(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d))\b"),
     # June 1st, 2017 / June 1 / Jun. 1, 2017
-    re.compile(r"\b" + _MON + r"\s+" + _DAY + r"(?!\d)(?:,?\s+" + _YEAR + r")?\b(?!\s*(?:%|percent|million|billion))"),
+    re.compile(r"\b" + _MON + r"\s+" + _DAY + r"(?!\d)(?: ?,?\s+" + _YEAR + r")?\b(?!\s*(?:%|percent|million|billion))"),
     # 1 June 2017 / 1st of June
     re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?\b"),
     # June 2017 / in June

@@ -248,9 +248,12 @@ def _sentence_judgement(
     # both deny the same thing ("did not intend to cause harm" / "never intended to hurt anyone",
     # "can no longer walk" / "unable to walk"): they agree
     both = denial is not None and any(n.scope & denial.scope for n in c.negations)
-    # the sentence states what the claim denies: most of the denied words, none of them negated
+    # the sentence states what the claim denies: most of the denied words, the first of them
+    # among them ("not a *rock* album" is not stated by "an album by a blues guitarist"), none
+    # of them negated
     neg_c = not both and any(
         len(n.scope & s.tokens) >= max(_need(n.scope), math.ceil(len(n.scope) / 2))
+        and (n.head is None or n.head in {lemma(w) for w in s.tokens})
         and not any(n.scope & m.scope for m in s.negations)
         for n in c.negations if not n.side)
     neg_s = denial is not None and not both
