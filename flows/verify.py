@@ -86,6 +86,7 @@ def verify_json(outcome: CheckOutcome) -> dict[str, object]:
                     {k: e[k] for k in ("url", "quote", "stance", "reason", "score", "tier")}
                     for e in c.evidence
                 ],
+                "factchecks": list(c.factchecks),
             }
             for c in outcome.claims
         ],

@@ -61,3 +61,20 @@ def test_a_matched_false_rating_refutes_the_claim(prefect_harness: None, offline
         rationale = con.execute(
             "SELECT rationale FROM verdicts WHERE claim_id = ?", [lithium["id"]]).fetchone()
     assert rationale is not None and "Example Checks" in rationale[0]
+
+
+def test_verify_counts_archived_fact_checks_too(prefect_harness: None, offline: Settings,
+                                                tmp_path: Path) -> None:
+    from flows.verify import verify_claims, verify_json
+
+    add_factchecks(Warehouse(offline.db), [(fc, str(FEED)) for fc in read_factcheck_file(FEED)])
+    data = verify_json(verify_claims(
+        ["Officials say the tap water in Springfield contains lithium to calm residents.",
+         "Tap water in Springfield does not contain lithium to calm residents."], offline))
+    results = data["results"]
+    assert isinstance(results, list)
+    found, reversed_ = results
+    assert found["status"] == "refuted" and len(found["factchecks"]) == 1
+    # the reverse claim is matched and shown, but a "False" about the other claim is no verdict
+    [match] = reversed_["factchecks"]
+    assert match["opposed"] is True and reversed_["status"] == "unverified"
