@@ -28,8 +28,9 @@ FLOORS = {
     # negation: "not founded by Bezos, the post falsely claims" bears the claim out)
     "stance_heldout.jsonl": {"accuracy": 0.95, "supports": 0.95, "refutes": 0.95, "neutral": 0.95},
     # issue 12's failure classes in our own wording, each both ways (accurate paraphrase / real
-    # contradiction); floors pinned at the scores the rules reach
-    "stance_realworld.jsonl": {"accuracy": 0.75, "supports": 0.8, "refutes": 0.7, "neutral": 0.6},
+    # contradiction); measured 2026-12-02 at 6f6e8af: accuracy 0.986, F1 supports 0.984,
+    # refutes 1.000, neutral 0.971 (rows added later may lower them: say so when moving a floor)
+    "stance_realworld.jsonl": {"accuracy": 0.95, "supports": 0.95, "refutes": 0.97, "neutral": 0.94},
 }
 
 
