@@ -73,6 +73,9 @@ class Judgement:
     slot_texts: tuple[str, ...] = ()
 
 
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+
 def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str] | None:
     """A word of the claim whose opposite the sentence uses instead ("blocked" / "accessible")."""
     for word in sorted(claim):
@@ -272,6 +275,14 @@ def _sentence_judgement(
         else:
             why = f"states what the claim denies ('{c.negations[0].cue}')"
         return "refutes", score, why + hedged
+    if not both:
+        mine = {lemma(w) for w in s.tokens}
+        unsaid = next((n for n in c.negations if not n.side and n.head and n.head not in mine), None)
+        if unsaid is not None and unsaid.head is not None:
+            # "not a jazz album" is neither said nor denied by "a studio album"
+            shown = [w for w in _WORD.findall(c.text) if lemma(stem(w)) == unsaid.head]
+            return "neutral", 0.2, ("does not say what the claim denies "
+                                    f"('{unsaid.cue} ... {shown[0] if shown else unsaid.head}')")
 
     if c.quantities or c.dates:
         wanted = len(qs) + len(ds)

@@ -186,3 +186,21 @@ def test_ranges_and_scores_are_read_as_one_value() -> None:
     assert [q.value for _, _, q in find_pair_spans("Chelsea lost 1-2 to Arsenal.")] == [2001.0]
     # a change and a season are neither
     assert find_pair_spans("Prices rose from 5 to 8 percent in the 2019-20 season.") == ()
+
+
+@pytest.mark.parametrize(("claim", "passage", "expected"), [
+    # a negated claim is stated against only by a sentence with the word it denies
+    ("The band's first record is not a jazz album.",
+     "The band's first record is a studio album produced in Memphis.", "neutral"),
+    ("The band's first record is not a jazz album.",
+     "The band's first record is a jazz album produced in Memphis.", "refutes"),
+    # the claim's own date in the sentence: a second date there is of something else
+    ("The poet was born on 3 March 1901.",
+     "The poet (3 March 1901 - 9 May 1970) wrote eleven books of verse.", "supports"),
+    ("The poet was born on March 3 , 1901 .",
+     "The poet (born 3 March 1901) wrote eleven books of verse.", "supports"),
+    ("The poet was born on 3 March 1901.",
+     "The poet (born 13 March 1901) wrote eleven books of verse.", "refutes"),
+])
+def test_negated_claims_and_life_dates(claim: str, passage: str, expected: str) -> None:
+    assert stance(claim, passage) == expected
