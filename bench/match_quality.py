@@ -114,7 +114,7 @@ def calibrate(found: Sequence[Pair], positives: int) -> float:
         tp += same
         if tp / n >= TARGET_PRECISION and (n == len(usable) or usable[n][0] < score):
             best = score
-    return round(best, 4)
+    return best  # exact: rounding down would let in pairs below it
 
 
 def hit_at_1(split: Split, vectors: np.ndarray | None, weight: float, threshold: float) -> str:

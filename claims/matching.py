@@ -143,7 +143,7 @@ class ReviewIndex:
         self.texts = list(texts)
         self.vectors = vectors
         self.semantic_weight = semantic_weight
-        stems = [facts_of(t).stems for t in self.texts]
+        stems = [frozenset(words(t)) for t in self.texts]  # slots are read for candidates only
         df: dict[str, int] = {}
         for s in stems:
             for w in s:
@@ -171,7 +171,7 @@ class ReviewIndex:
     def word_scores(self, text: str) -> npt.NDArray[np.float64]:
         """IDF-weighted cosine of ``text``'s stems with every archived text, in [0, 1]."""
         out = np.zeros(len(self.texts), dtype=np.float64)
-        stems = facts_of(text).stems
+        stems = frozenset(words(text))
         norm = math.sqrt(sum(self._idf.get(w, self._unseen) ** 2 for w in stems))
         if not norm:
             return out
