@@ -15,9 +15,9 @@ from bench._cw_data import Splits, available, f1, mean_average_precision, splits
 from claims import checkworthiness
 from claims.cwcontext import semantic_block
 from claimtrack.errors import ModelError
+from tests.encoder_fixture import encoder_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS = Path.home() / ".cache" / "claimtrack" / "models"
 needs_data = pytest.mark.skipif(not available(), reason="../shared/data/checkworthiness absent")
 
 CB_F1_FLOOR = 0.72  # measured 0.744
@@ -84,16 +84,9 @@ def test_encoder_must_match_the_block() -> None:
         checkworthiness(["Facebook is blocked in China."], encoder=OtherEncoder())
 
 
-def _encoder():  # type: ignore[no-untyped-def]
-    semantic = pytest.importorskip("semantic")
-    enc = semantic.load_encoder(MODELS)
-    if enc is None or semantic_block() is None:
-        pytest.skip(f"sentence encoder not installed in {MODELS} (make models)")
-    return enc
-
-
+@pytest.mark.skipif(semantic_block() is None, reason="no embedding block shipped")
 def test_encoder_path_scores() -> None:
-    enc = _encoder()
+    enc = encoder_or_skip()
     claim, fluff = checkworthiness(["Unemployment fell to 3.5 percent in 2019, the lowest rate since 1969.",
                                     "Thank you very much, it is great to be here."], encoder=enc)
     assert claim >= 0.5 > fluff
