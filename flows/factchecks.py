@@ -27,6 +27,7 @@ from sources.factchecks import FactCheck, feed_files, read_factcheck_file, read_
 from sources.urls import is_url
 from warehouse import factchecks as archive
 from warehouse.db import Warehouse
+from warehouse.embeddings import embed_cached
 
 JSON_TYPES = ("application/json", "application/ld+json", "application/x-ndjson",
               "application/jsonl", "application/json-seq", "text/json")
@@ -147,12 +148,9 @@ def _encoder(settings: Settings) -> tuple[Any, str]:
 
 
 def _vectors(wh: Warehouse, encoder: Any, texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors of ``texts``, from the warehouse's embedding cache when it has one."""
-    try:
-        from warehouse.embeddings import embed_cached
-    except ImportError:
-        return np.asarray(encoder.encode(list(texts)), dtype=np.float32)
-    return np.asarray(embed_cached(wh, encoder, list(texts)), dtype=np.float32)
+    """Unit vectors of ``texts`` through the warehouse's embedding cache: the archive is encoded
+    once, not at every check."""
+    return embed_cached(wh, encoder, list(texts))
 
 
 def match_claims(texts: Sequence[str], settings: Settings, *, wh: Warehouse | None = None,

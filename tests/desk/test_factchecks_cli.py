@@ -138,6 +138,18 @@ def test_match_with_the_sentence_encoder(tmp_path: Path) -> None:
     publishers = {m["factcheck"]["publisher"] for m in data["matches"]}  # type: ignore[union-attr,index]
     assert publishers == {"Carrot Facts", "othercheck.example"}
     assert all(m["semantic"] > 0.5 for m in data["matches"])  # type: ignore[union-attr,index]
+    # the archive and the claim are encoded once, through the warehouse's embedding cache
+    from warehouse.db import Warehouse
+
+    def cached() -> int:
+        with Warehouse(db).connect(read_only=True) as con:
+            row = con.execute("SELECT count(*) FROM embeddings").fetchone()
+        return int(row[0]) if row else 0
+
+    assert cached() == 7  # 7 fact-checks, two reviewing one claim text: 6 texts, and the query
+    again = imported(run("match", "Eating carrots lets people see in the dark", "--db", db,
+                         "--json", cwd=tmp_path, models=models))
+    assert again == data and cached() == 7
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
