@@ -18,6 +18,7 @@ and the rating together. Weights are loaded once per process, on first use.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,8 +29,8 @@ import numpy as np
 from claims.assess import reconcile, register_assessor, reviews_about
 from claims.credibility import tier_weight
 from claims.model import Assessment, Claim, PassageStance, Stance, Status
-from claims.pairfeatures import DIM, focus, pair_features, read, vectorize
-from claims.slots import claim_slots, surface
+from claims.pairfeatures import DIM, features_and_focus, read, spelled, vectorize
+from claims.slots import TextSlots, claim_slots
 from claims.stance import Judgement, judge
 from claims.verdict import ExistingReview, decide
 
@@ -43,6 +44,13 @@ class Model:
     intercept: np.ndarray
     temperature: float
     refute_threshold: float
+    platt: tuple[float, float] = (1.0, 0.0)  # confidence = sigmoid(a * logit(p) + b)
+
+    def confidence(self, p: float) -> float:
+        """The chance a stance called with probability ``p`` is right (Platt-scaled)."""
+        a, b = self.platt
+        q = min(max(p, 1e-6), 1 - 1e-6)
+        return 1.0 / (1.0 + math.exp(-(a * math.log(q / (1 - q)) + b)))
 
     @classmethod
     def from_dict(cls, data: dict) -> Model:
@@ -52,7 +60,8 @@ class Model:
         if w.shape[0] != DIM:
             raise ValueError("the assessor model was trained with another feature space")
         return cls(tuple(data["classes"]), w, np.asarray(data["intercept"], dtype=np.float64),
-                   float(data["temperature"]), float(data["refute_threshold"]))
+                   float(data["temperature"]), float(data["refute_threshold"]),
+                   tuple(map(float, data.get("platt", (1.0, 0.0)))))  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +75,9 @@ def load_model() -> Model:
 class Reading:
     """The model's reading of one passage."""
 
-    probs: dict[Stance, float]  # calibrated
+    probs: dict[Stance, float]  # temperature-scaled
     stance: Stance
+    confidence: float  # the chance ``stance`` is right (Platt-scaled)
     strongest: tuple[str, ...]  # the features that pushed most towards ``stance``, readable
     quote_start: int
     quote_end: int
@@ -83,7 +93,7 @@ def read_pair(claim: str, passage: str, judgement: Judgement | None = None,
               model: Model | None = None) -> Reading:
     """The calibrated stance probabilities of one (claim, passage) pair and why."""
     m = model or load_model()
-    feats = pair_features(claim, passage, judgement)
+    feats, (s, e, f) = features_and_focus(claim, passage, judgement)
     idx, val = vectorize(feats)
     rows = m.weights[idx]  # features x classes
     contrib = rows * np.asarray(val)[:, None]
@@ -101,16 +111,15 @@ def read_pair(claim: str, passage: str, judgement: Judgement | None = None,
     said = list(dict.fromkeys(describe(feats[i][0], claim, passage) for i in top
                               if feats[i][0] != "bias"))[:3]
     c = read(claim)
-    s, e, f = focus(c, passage)
     cov = len(c.content & f.content) / len(c.content) if c.content else 0.0
-    return Reading(probs, m.classes[best], tuple(said), s, e, cov)
+    return Reading(probs, m.classes[best], m.confidence(float(p[best])), tuple(said), s, e, cov)
 
 
 def _word(stem: str, *texts: str) -> str:
     for t in texts:
-        found = surface(t, frozenset({stem}))
+        found = spelled(read(t), stem)
         if found:
-            return found[0].lower()
+            return found
     return stem
 
 
@@ -176,9 +185,17 @@ def describe(name: str, claim: str, passage: str) -> str:
 
 
 def _reason(r: Reading) -> str:
-    p = r.probs[r.stance]
+    p = r.confidence
     why = f"; strongest: {', '.join(r.strongest)}" if r.strongest else ""
     return f"model: {p:.2f} {r.stance}{why}"
+
+
+def rules_apply(slots: TextSlots) -> bool:
+    """Whether the rule judge can say something the model cannot: only a claim with a number or
+    a date can be contradicted precisely (elsewhere the judge is skipped: it costs more than the
+    model, and its reading added nothing measurable to the model's)."""
+    c = slots.sentences[0]
+    return bool(c.quantities or c.dates)
 
 
 def _precise_conflict(j: Judgement) -> bool:
@@ -204,12 +221,17 @@ class LearnedAssessor:
         text = claim if isinstance(claim, str) else claim.text
         slots = claim_slots(text)
         tier_list = list(tiers or ())
-        raw = [judge(slots, p) for p in passages]
-        ruled = reconcile(raw, tier_list, labels)
+        raw: list[Judgement | None]
+        ruled: list[Judgement | None]
+        if rules_apply(slots):
+            raw = [judge(slots, p) for p in passages]
+            ruled = list(reconcile([j for j in raw if j is not None], tier_list, labels))
+        else:
+            raw = ruled = [None] * len(passages)
         stances: list[PassageStance] = []
-        probs: list[float] = []  # calibrated probability of each passage's stance
+        probs: list[float] = []  # the chance each passage's stance is right
         for i, (passage, j, r) in enumerate(zip(passages, raw, ruled, strict=True)):
-            if _precise_conflict(r):
+            if r is not None and _precise_conflict(r):
                 stances.append(PassageStance(
                     index=i, stance="refutes", score=r.score, relevance=r.relevance,
                     reason=r.reason, quote=passage[r.quote_start:r.quote_end],
@@ -218,11 +240,11 @@ class LearnedAssessor:
                 continue
             m = read_pair(text, passage, j, self.model)
             stances.append(PassageStance(
-                index=i, stance=m.stance, score=round(m.probs[m.stance], 3),
-                relevance=round(max(r.relevance, m.coverage), 3), reason=_reason(m),
+                index=i, stance=m.stance, score=round(m.confidence, 3),
+                relevance=round(max(r.relevance if r else 0.0, m.coverage), 3), reason=_reason(m),
                 quote=passage[m.quote_start:m.quote_end], quote_start=m.quote_start,
                 quote_end=m.quote_end))
-            probs.append(m.probs[m.stance])
+            probs.append(m.confidence)
         about = reviews_about(text, reviews)
         if about:
             status, confidence, rationale = decide(stances, tier_list, about, labels)

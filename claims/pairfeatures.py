@@ -81,12 +81,21 @@ class Side:
 
     text: str
     toks: tuple[str, ...]
+    raw: tuple[str, ...]  # the tokens as written (lower case), aligned with ``toks``
     content: frozenset[str]
     bigrams: frozenset[tuple[str, str]]
     grams: frozenset[str]
     negations: int
     hedged: bool
     numbers: frozenset[str]
+
+
+def spelled(side: Side, stem_: str) -> str | None:
+    """How ``side`` writes a stem ("higher" for "higher", "decreased" for "decreas")."""
+    for t, r in zip(side.toks, side.raw, strict=True):
+        if t == stem_:
+            return r
+    return None
 
 
 def _tok(raw: str) -> str:
@@ -98,12 +107,12 @@ def _tok(raw: str) -> str:
 @lru_cache(maxsize=16384)
 def read(text: str) -> Side:
     """A text's tokens and cues, cached (a passage is read against many claims)."""
-    low = text.lower()
-    toks = tuple(_tok(t) for t in _TOKEN.findall(low))
+    raw = tuple(_TOKEN.findall(text.lower()))
+    toks = tuple(_tok(t) for t in raw)
     content = [t for t in toks if t not in STOPWORDS and not t[0].isdigit() and len(t) > 1]
     grams = {f"{w[i:i + 3]}" for w in content for i in range(max(1, len(w) - 2))}
     return Side(
-        text, toks, frozenset(content), frozenset(zip(content, content[1:], strict=False)),
+        text, toks, raw, frozenset(content), frozenset(zip(content, content[1:], strict=False)),
         frozenset(grams), sum(1 for t in toks if t in NEGATION),
         any(t in HEDGE for t in toks),
         frozenset(n.replace(",", "") for n in _NUMBER.findall(text)),
@@ -167,8 +176,14 @@ def _near(claim: Side, sent: Side) -> list[str]:
 def pair_features(claim: str, passage: str, judgement: Judgement | None = None
                   ) -> list[tuple[str, float]]:
     """The named features of one pair (names repeat nowhere; values are floats)."""
+    return features_and_focus(claim, passage, judgement)[0]
+
+
+def features_and_focus(claim: str, passage: str, judgement: Judgement | None = None
+                       ) -> tuple[list[tuple[str, float]], tuple[int, int, Side]]:
+    """The features and the focus sentence they were read from (start, end, its reading)."""
     c = read(claim)
-    _, _, f = focus(c, passage)
+    start, end, f = focus(c, passage)
     whole = read(passage)
     out: list[tuple[str, float]] = [("bias", 1.0)]
     cov = _share(c.content, f.content)
@@ -240,15 +255,27 @@ def pair_features(claim: str, passage: str, judgement: Judgement | None = None
     fw = sorted(set(f.toks))
     for t in fw:
         out.append(("e:" + t, 1.0 / math.sqrt(len(fw))))
-    return list(dict(out).items())
+    return list(dict(out).items()), (start, end, f)
 
 
-@lru_cache(maxsize=262144)
+_BUCKETS: dict[str, int] = {}
+
+
 def index(name: str) -> int:
     """The bucket of a feature name: CRC-32, stable across processes and machines."""
     return zlib.crc32(name.encode("utf-8")) % DIM
 
 
 def vectorize(feats: Sequence[tuple[str, float]]) -> tuple[list[int], list[float]]:
-    """Bucket indices and values (colliding names add up)."""
-    return [index(n) for n, _ in feats], [v for _, v in feats]
+    """Bucket indices and values (colliding names add up); buckets remembered (a plain dict:
+    this runs for every pair, and most names recur)."""
+    if len(_BUCKETS) > 500_000:
+        _BUCKETS.clear()
+    get = _BUCKETS.get
+    out = []
+    for name, _ in feats:
+        i = get(name)
+        if i is None:
+            i = _BUCKETS[name] = zlib.crc32(name.encode("utf-8")) % DIM
+        out.append(i)
+    return out, [v for _, v in feats]

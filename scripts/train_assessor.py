@@ -4,14 +4,17 @@
 
 Rows: Check-COVID train (claim + its evidence sentences as one passage; NOTENOUGHINFO is
 ``neutral``), the same evidence set among its abstract neighbours (pipeline passages carry other
-sentences too), and the training half of FEVER-Symmetric dev (``bench._stance_data.fever_half``,
-grouped so no claim or evidence text crosses into the held-out half). Features:
+sentences too), the training half of FEVER-Symmetric dev (``bench._stance_data.fever_half``,
+grouped so no claim or evidence text crosses into the held-out half), and neutral rows written
+from that half (each claim with another group's evidence: FEVER has no neutral label). Features:
 :func:`claims.pairfeatures.pair_features`. Model: multinomial logistic regression (lbfgs).
 
 Chosen on the training rows only, by 5-fold cross-validation grouped by abstract / FEVER
 component: the regularisation ``C`` (best macro-F1), then, on the out-of-fold predictions, a
-temperature that calibrates the probabilities (least log-loss) and the refute threshold: the
-probability of ``refutes`` with the best out-of-fold F0.5 (precision weighted over recall). Deterministic: sorted inputs, fixed folds, lbfgs, weights rounded; the same data gives
+temperature that calibrates the probabilities (least log-loss), the refute threshold (the
+probability of ``refutes`` with the best out-of-fold F0.5: precision weighted over recall), and a
+Platt scaling of the called stance's probability (the claim's confidence; fitted on the
+three-label Check-COVID rows when present). Deterministic: sorted inputs, fixed folds, lbfgs, weights rounded; the same data gives
 the same file byte for byte.
 """
 
@@ -28,11 +31,13 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._stance_data import Pair, check_covid, data_dir, fever_half  # noqa: E402
+from claims.learned import rules_apply  # noqa: E402
 from claims.pairfeatures import DIM, pair_features, vectorize  # noqa: E402
 from claims.slots import claim_slots  # noqa: E402
 from claims.stance import judge  # noqa: E402
@@ -43,6 +48,7 @@ C_GRID = (0.1, 0.3, 1.0)
 FOLDS = 5
 MIN_CALLED = 30
 CONTEXT_WEIGHT = 0.5  # the evidence-among-neighbours copies count half
+OFF_TOPIC_WEIGHT = 0.5  # so do the neutral rows written from FEVER
 
 
 def with_context(p: Pair) -> Pair | None:
@@ -67,8 +73,24 @@ def training_rows(data: Path, fever: bool = True, covid: bool = True) -> list[tu
             if ctx is not None:
                 rows.append((ctx, CONTEXT_WEIGHT))
     if fever:
-        rows += [(p, 1.0) for p in fever_half("train", data)]
+        half = fever_half("train", data)
+        rows += [(p, 1.0) for p in half]
+        rows += [(p, OFF_TOPIC_WEIGHT) for p in off_topic(half)]
     return rows
+
+
+def off_topic(pairs: Sequence[Pair]) -> list[Pair]:
+    """Neutral rows written from FEVER (it has none): each claim with the evidence of the row
+    halfway round the list, from another group, about something else."""
+    out = []
+    n = len(pairs)
+    for k, p in enumerate(pairs):
+        for step in range(n // 2, n):
+            other = pairs[(k + step) % n]
+            if other.group != p.group:
+                out.append(Pair(p.claim, other.evidence, "neutral", p.group))
+                break
+    return out
 
 
 def passage(p: Pair) -> str:
@@ -79,7 +101,9 @@ def encode(pairs: Sequence[Pair]) -> csr_matrix:
     indptr, indices, values = [0], [], []
     for p in pairs:
         text = passage(p)
-        idx, val = vectorize(pair_features(p.claim, text, judge(claim_slots(p.claim), text)))
+        slots = claim_slots(p.claim)
+        j = judge(slots, text) if rules_apply(slots) else None
+        idx, val = vectorize(pair_features(p.claim, text, j))
         indices += idx
         values += val
         indptr.append(len(indices))
@@ -107,12 +131,33 @@ def fit(x: csr_matrix, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegres
     return clf
 
 
+ABSENT = -20.0  # the logit of a class no training row has (FEVER alone has no neutral rows)
+
+
+def per_class(clf: LogisticRegression) -> tuple[np.ndarray, np.ndarray]:
+    """(coef, intercept) with one column per class of ``CLASSES``; a two-class fit is written as
+    the equivalent three-logit model."""
+    coef, icpt = clf.coef_, clf.intercept_
+    if coef.shape[0] == 1:
+        coef, icpt = np.vstack([-coef / 2, coef / 2]), np.array([-icpt[0] / 2, icpt[0] / 2])
+    full = np.zeros((coef.shape[1], len(CLASSES)))
+    bias = np.full(len(CLASSES), ABSENT)
+    full[:, clf.classes_] = coef.T
+    bias[clf.classes_] = icpt
+    return full, bias
+
+
+def logits(clf: LogisticRegression, x: csr_matrix) -> np.ndarray:
+    coef, bias = per_class(clf)
+    return np.asarray(x @ coef) + bias
+
+
 def out_of_fold(x: csr_matrix, y: np.ndarray, w: np.ndarray, fold: np.ndarray, c: float) -> np.ndarray:
     """Out-of-fold logits (decision function) for every row."""
     z = np.zeros((x.shape[0], len(CLASSES)))
     for k in range(FOLDS):
         tr, te = fold != k, fold == k
-        z[te] = fit(x[tr], y[tr], w[tr], c).decision_function(x[te])
+        z[te] = logits(fit(x[tr], y[tr], w[tr], c), x[te])
     return z
 
 
@@ -158,10 +203,41 @@ def refute_threshold(p: np.ndarray, y: np.ndarray, keep: np.ndarray, verbose: bo
     return best[1], best[2], best[3]
 
 
+def decisions(p: np.ndarray, threshold: float) -> np.ndarray:
+    """Each row's stance as the assessor calls it: the most likely, but refutes only at the
+    threshold (else the next most likely)."""
+    ref = CLASSES.index("refutes")
+    order = np.argsort(-p, axis=1, kind="stable")
+    low = (order[:, 0] == ref) & (p[:, ref] < threshold)
+    return np.where(low, order[:, 1], order[:, 0])
+
+
+def platt(p: np.ndarray, y: np.ndarray, threshold: float) -> tuple[float, float]:
+    """(a, b) so that sigmoid(a * logit(q) + b) is the chance the called stance is right, where q
+    is its probability: fitted on out-of-fold predictions, after the threshold moved some calls."""
+    called = decisions(p, threshold)
+    q = np.clip(p[np.arange(len(y)), called], 1e-6, 1 - 1e-6)
+    x = np.log(q / (1 - q)).reshape(-1, 1)
+    fit_ = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000, tol=1e-8)
+    fit_.fit(x, (called == y).astype(int))
+    return round(float(fit_.coef_[0][0]), 5), round(float(fit_.intercept_[0]), 5)
+
+
 def train(data: Path, *, fever: bool = True, covid: bool = True, c: float | None = None,
           verbose: bool = True) -> dict:
-    """The model as a JSON-ready dict (also what the tests retrain on a slice)."""
-    rows = training_rows(data, fever, covid)
+    """The model as a JSON-ready dict."""
+    return fit_rows(training_rows(data, fever, covid), c=c, verbose=verbose)
+
+
+def fit_rows(rows: Sequence[tuple[Pair, float]], *, c: float | None = None,
+             verbose: bool = False) -> dict:
+    """The model trained on ``rows`` (also what the tests retrain on a slice). One BLAS thread:
+    the fits are small, and threads fighting over a shared machine made them 60 times slower."""
+    with threadpool_limits(limits=1):
+        return _fit_rows(rows, c=c, verbose=verbose)
+
+
+def _fit_rows(rows: Sequence[tuple[Pair, float]], *, c: float | None, verbose: bool) -> dict:
     pairs = [p for p, _ in rows]
     y = np.array([CLASSES.index(p.label) for p in pairs])
     w = np.array([wt for _, wt in rows])
@@ -179,11 +255,16 @@ def train(data: Path, *, fever: bool = True, covid: bool = True, c: float | None
     assert best_z is not None
     t = temperature(best_z[primary], y[primary], w[primary])
     thr, prec, rec = refute_threshold(softmax(best_z, t), y, primary, verbose)
+    # the confidence is calibrated on the three-label rows when there are any (FEVER's two
+    # labels make every call easier than the pipeline's)
+    three = primary & np.array([p.group.startswith("cc:") for p in pairs])
+    cal = three if three.sum() >= 100 else primary
+    a, b = platt(softmax(best_z[cal], t), y[cal], thr)
     if verbose:
         print(f"chosen C={best_c}, temperature {t}, refute threshold {thr} "
-              f"(out-of-fold precision {prec:.3f}, recall {rec:.3f})")
+              f"(out-of-fold precision {prec:.3f}, recall {rec:.3f}); confidence: sigmoid({a} logit + {b})")
     clf = fit(x, y, w, best_c)
-    coef = clf.coef_.T  # used buckets x classes
+    coef, intercept = per_class(clf)  # used buckets x classes
     keep = np.flatnonzero(np.abs(coef).max(axis=1) >= 5e-6)
     used = cols[keep]
     weights = [[round(float(v), 5) for v in coef[i]] for i in keep]
@@ -197,10 +278,11 @@ def train(data: Path, *, fever: bool = True, covid: bool = True, c: float | None
         "rows": len(pairs),
         "cv_macro_f1": round(best_f1, 4),
         "temperature": t,
+        "platt": [a, b],
         "refute_threshold": thr,
         "refute_cv_precision": None if math.isnan(prec) else round(prec, 4),
         "refute_cv_recall": round(rec, 4),
-        "intercept": [round(float(v), 5) for v in clf.intercept_],
+        "intercept": [round(float(v), 5) for v in intercept],
         "index": [int(i) for i in used],
         "weights": weights,
     }

@@ -1,0 +1,375 @@
+"""Verification quality on public data: each assessor beside two baselines, in one run.
+
+Run: ``python -m bench.verify_quality``. Writes ``bench/results/verify_quality.md`` and the
+reliability diagram ``bench/results/reliability.png``. Needs ``../shared/data/stance`` (or
+``CLAIMTRACK_STANCE_DATA``) and scikit-learn (the dev extra) for the baselines and retraining.
+
+Assessors are scored as the pipeline calls them, ``assessor.assess(claim, passages)``, the
+evidence given as passages; status supported -> SUPPORT, refuted -> REFUTE, mixed and unverified
+-> NEI. Settings: (a) in-domain, Check-COVID dev; (b) across domains, a model trained on
+Check-COVID only scored on the held-out FEVER-Symmetric half (two labels: an ``unverified``
+answer counts as wrong) and one trained on the FEVER half only scored on Check-COVID dev;
+(c) Check-COVID dev's evidence in other shapes; (d) speed; (e) calibration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import struct
+import subprocess
+import sys
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import precision_recall_fscore_support
+from threadpoolctl import threadpool_limits
+
+from bench.__main__ import machine
+from bench._stance_data import Pair, check_covid, data_dir, fever_half
+from claims.assess import RuleAssessor
+from claims.learned import LearnedAssessor, Model, load_model
+from claims.model import Assessment, Status
+from claims.pairfeatures import read as read_side
+from claims.pairfeatures import sentences as passage_sentences
+from claims.slots import passage_slots, passage_words, words
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import train_assessor  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "verify_quality.md"
+PNG = RESULTS.parent / "reliability.png"
+GOLD = {"supports": "SUPPORT", "refutes": "REFUTE", "neutral": "NEI"}
+LABELS3 = ("SUPPORT", "REFUTE", "NEI")
+
+
+def to_label(status: Status) -> str:
+    return {"supported": "SUPPORT", "refuted": "REFUTE"}.get(status, "NEI")
+
+
+class OverlapRule:
+    """Baseline: the passage sharing most of the claim's words decides; half or more shared is
+    support, turned to refutation by a negation on one side only."""
+
+    NEG = re.compile(r"\b(?:not|no|never|none|without|cannot|n't)\b", re.I)
+
+    def assess(self, claim: str, passages: Sequence[str]) -> Assessment:
+        mine = set(words(claim))
+        cov, best = max(((len(mine & set(words(p))) / (len(mine) or 1), p) for p in passages),
+                        default=(0.0, ""))
+        if cov < 0.5:
+            return Assessment("unverified", 0.5, "overlap below half")
+        flip = bool(self.NEG.search(claim)) != bool(self.NEG.search(best))
+        return Assessment("refuted" if flip else "supported", cov, "overlap")
+
+
+class TfidfLR:
+    """Baseline: TF-IDF of the claim and of the evidence (word 1-2 grams), logistic regression,
+    trained on the same rows as the learned model it stands beside."""
+
+    def __init__(self, rows: Sequence[tuple[Pair, float]]) -> None:
+        self.vc = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+        self.ve = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+        claims_ = [p.claim for p, _ in rows]
+        evid = [" ".join(p.evidence) for p, _ in rows]
+        x = hstack([self.vc.fit_transform(claims_), self.ve.fit_transform(evid)]).tocsr()
+        self.clf = LogisticRegression(C=10.0, max_iter=3000)
+        self.clf.fit(x, [p.label for p, _ in rows], sample_weight=[w for _, w in rows])
+
+    def assess(self, claim: str, passages: Sequence[str]) -> Assessment:
+        x = hstack([self.vc.transform([claim]), self.ve.transform([" ".join(passages)])]).tocsr()
+        label = str(self.clf.predict(x)[0])
+        status: Status = {"supports": "supported", "refutes": "refuted"}.get(label, "unverified")  # type: ignore[assignment]
+        return Assessment(status, 0.5, "tf-idf")
+
+
+Shape = Callable[[Pair], list[str]]
+
+
+def as_given(p: Pair) -> list[str]:
+    return [" ".join(p.evidence)]
+
+
+def split_short(p: Pair) -> list[str]:
+    """Every evidence sentence cut at clause marks into short passages (four words or more)."""
+    out: list[str] = []
+    for sentence in p.evidence:
+        parts = [x.strip() for x in re.split(r"[;,]\s+", sentence) if x.strip()]
+        buf = ""
+        for part in parts:
+            buf = f"{buf}, {part}" if buf else part
+            if len(buf.split()) >= 4:
+                out.append(buf)
+                buf = ""
+        if buf:
+            if out:
+                out[-1] = f"{out[-1]}, {buf}"
+            else:
+                out.append(buf)
+    return out
+
+
+def qa_note(p: Pair) -> list[str]:
+    return ["Q: What did the study find?\nA: " + " ".join(p.evidence)]
+
+
+def embedded(sibling_evidence: dict[str, set[int]]) -> Shape:
+    """The evidence among up to two abstract sentences either side (for NEI rows, never another
+    row's deciding evidence), cut into passages of three sentences, as ranked passages come."""
+    def shape(p: Pair) -> list[str]:
+        if not p.abstract or not p.evidence_index:
+            return as_given(p)
+        lo, hi = min(p.evidence_index), max(p.evidence_index)
+        banned = sibling_evidence.get(p.group, set()) - set(p.evidence_index) if p.label == "neutral" else set()
+        idx = [i for i in range(max(0, lo - 2), min(len(p.abstract), hi + 3)) if i not in banned]
+        sents = [p.abstract[i].strip() for i in idx]
+        return [" ".join(sents[k:k + 3]) for k in range(0, len(sents), 3)]
+    return shape
+
+
+def scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
+    p, r, f, _ = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0)
+    out = {"macro": float(np.mean(f))}
+    for k, lab in enumerate(labels):
+        out[f"f1_{lab}"] = float(f[k])
+        out[f"p_{lab}"] = float(p[k])
+        out[f"r_{lab}"] = float(r[k])
+    return out
+
+
+def run(assessor: object, pairs: Sequence[Pair], shape: Shape = as_given) -> list[Assessment]:
+    return [assessor.assess(p.claim, shape(p)) for p in pairs]  # type: ignore[attr-defined]
+
+
+def ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, list[tuple[float, float, int]]]:
+    edges = np.linspace(0, 1, bins + 1)
+    total, table = 0.0, []
+    for k in range(bins):
+        sel = (conf >= edges[k]) & ((conf < edges[k + 1]) if k < bins - 1 else (conf <= 1))
+        n = int(sel.sum())
+        if n:
+            total += n / len(conf) * abs(float(conf[sel].mean()) - float(correct[sel].mean()))
+            table.append((float(conf[sel].mean()), float(correct[sel].mean()), n))
+        else:
+            table.append((float((edges[k] + edges[k + 1]) / 2), float("nan"), 0))
+    return total, table
+
+
+def write_png(path: Path, before: list[tuple[float, float, int]], after: list[tuple[float, float, int]]) -> None:
+    """A reliability diagram without plotting libraries: per confidence bin, the share correct as a
+    bar (grey: before calibration, blue: after), the diagonal in black, on a 400x400 canvas."""
+    size, pad = 400, 20
+    img = np.full((size, size, 3), 255, dtype=np.uint8)
+    span = size - 2 * pad
+    bins = len(after)
+    width = span // bins
+    for k in range(bins):
+        for table, color, off in ((before, (170, 170, 170), 0), (after, (40, 90, 200), width // 2)):
+            acc = table[k][1]
+            if table[k][2] == 0 or acc != acc:
+                continue
+            h = int(round(acc * span))
+            x0 = pad + k * width + off + 1
+            img[size - pad - h:size - pad, x0:x0 + width // 2 - 2] = color
+    for i in range(span):
+        img[size - pad - i, pad + i] = (0, 0, 0)
+    img[size - pad, pad:size - pad] = (0, 0, 0)
+    img[pad:size - pad, pad] = (0, 0, 0)
+    raw = b"".join(b"\x00" + img[r].tobytes() for r in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    path.write_bytes(png)
+
+
+def _row(name: str, s: dict[str, float], labels: Sequence[str]) -> str:
+    cells = [f"{s['f1_' + lab]:.3f}" for lab in labels]
+    ref = f"{s['p_REFUTE']:.3f} / {s['r_REFUTE']:.3f}"
+    return f"| {name} | {s['macro']:.3f} | " + " | ".join(cells) + f" | {ref} |"
+
+
+def main() -> int:
+    data = data_dir()
+    dev = check_covid("dev", data)
+    heldout = fever_half("heldout", data)
+    gold_dev = [GOLD[p.label] for p in dev]
+    gold_fv = [GOLD[p.label] for p in heldout]
+    t0 = time.time()
+    shipped = LearnedAssessor()
+    covid_only = Model.from_dict(train_assessor.train(data, fever=False, verbose=False))
+    fever_only = Model.from_dict(train_assessor.train(data, covid=False, verbose=False))
+    rows_all = train_assessor.training_rows(data)
+    rows_cc = train_assessor.training_rows(data, fever=False)
+    rows_fv = train_assessor.training_rows(data, covid=False)
+    train_s = time.time() - t0
+    rules, overlap = RuleAssessor(), OverlapRule()
+    tfidf_all, tfidf_cc, tfidf_fv = TfidfLR(rows_all), TfidfLR(rows_cc), TfidfLR(rows_fv)
+    head3 = ["| assessor | macro-F1 | F1 supported | F1 refuted | F1 unverified | refuted P / R |",
+             "|---|---|---|---|---|---|"]
+    head2 = ["| assessor | macro-F1 (2 labels) | F1 supported | F1 refuted | refuted P / R |",
+             "|---|---|---|---|---|"]
+    lines: list[str] = []
+
+    def table3(entries: Sequence[tuple[str, object]], pairs: Sequence[Pair], gold: Sequence[str],
+               shape: Shape = as_given) -> dict[str, float]:
+        out = {}
+        lines.extend(head3)
+        for name, a in entries:
+            s = scores(gold, [to_label(x.status) for x in run(a, pairs, shape)], LABELS3)
+            out[name] = s["macro"]
+            lines.append(_row(name, s, LABELS3))
+        lines.append("")
+        return out
+
+    # (a) in-domain
+    lines += ["## (a) In-domain: Check-COVID dev (207 claims)", ""]
+    a_scores = table3([
+        ("rules", rules), ("learned (shipped: Check-COVID train + FEVER half)", shipped),
+        ("learned (Check-COVID train only)", LearnedAssessor(covid_only)),
+        ("baseline: word overlap + negation", overlap),
+        ("baseline: TF-IDF LR (Check-COVID train + FEVER half)", tfidf_all),
+        ("baseline: TF-IDF LR (Check-COVID train only)", tfidf_cc),
+    ], dev, gold_dev)
+    # (b) across domains
+    lines += ["## (b) Across domains", "",
+              f"Trained on Check-COVID only, scored on the held-out FEVER-Symmetric half ({len(heldout)} "
+              "pairs; `unverified` counts as wrong):", ""]
+    b_scores = {}
+    lines.extend(head2)
+    for name, a in (("rules", rules), ("learned (Check-COVID only)", LearnedAssessor(covid_only)),
+                    ("learned (shipped, trained on the other FEVER half too)", shipped),
+                    ("baseline: word overlap + negation", overlap),
+                    ("baseline: TF-IDF LR (Check-COVID only)", tfidf_cc)):
+        pred = [to_label(x.status) for x in run(a, heldout)]
+        s = scores(gold_fv, pred, ("SUPPORT", "REFUTE"))
+        b_scores[name] = s["macro"]
+        lines.append(f"| {name} | {s['macro']:.3f} | {s['f1_SUPPORT']:.3f} | {s['f1_REFUTE']:.3f} | "
+                     f"{s['p_REFUTE']:.3f} / {s['r_REFUTE']:.3f} |")
+    lines += ["", "Trained on the FEVER-Symmetric half only, scored on Check-COVID dev:", ""]
+    b2 = table3([("rules", rules), ("learned (FEVER half only)", LearnedAssessor(fever_only)),
+                 ("baseline: word overlap + negation", overlap),
+                 ("baseline: TF-IDF LR (FEVER half only)", tfidf_fv)], dev, gold_dev)
+    # (c) shapes
+    siblings: dict[str, set[int]] = {}
+    for p in dev:
+        if p.label != "neutral":
+            siblings.setdefault(p.group, set()).update(p.evidence_index)
+    lines += ["## (c) Evidence in other shapes (Check-COVID dev)", ""]
+    c_scores = {}
+    for shape_name, shape, what in (
+            ("split", split_short, "each evidence sentence cut at ';' and ',' into passages of four "
+                                   "words or more"),
+            ("qa", qa_note, "one 'Q: What did the study find? A: <evidence>' note"),
+            ("embedded", embedded(siblings), "the evidence among up to two abstract sentences either "
+             "side (never a sibling row's deciding evidence for NEI rows), in passages of three sentences")):
+        lines += [f"### {shape_name}: {what}", ""]
+        c_scores[shape_name] = table3([("rules", rules), ("learned", shipped),
+                                       ("baseline: word overlap + negation", overlap),
+                                       ("baseline: TF-IDF LR", tfidf_all)], dev, gold_dev, shape)
+    # (d) speed, cold caches: every passage new to the process
+    pairs = [(p.claim, x) for p in dev for x in embedded(siblings)(p)]
+    speed = {}
+    for name, a in (("rules", rules), ("learned", shipped)):
+        passage_slots.cache_clear()
+        passage_words.cache_clear()
+        read_side.cache_clear()
+        passage_sentences.cache_clear()
+        load_model()
+        t = time.process_time()
+        for claim, x in pairs:
+            a.assess(claim, [x])
+        speed[name] = len(pairs) / (time.process_time() - t)
+    # (e) calibration
+    raw = LearnedAssessor(replace(load_model(), temperature=1.0, platt=(1.0, 0.0)))
+    outs = {"before (temperature 1, no Platt)": run(raw, dev), "after (temperature and Platt fitted)": run(shipped, dev)}
+    cal = {}
+    for name, res in outs.items():
+        conf = np.array([x.confidence for x in res])
+        right = np.array([to_label(x.status) == g for x, g in zip(res, gold_dev, strict=True)], dtype=float)
+        cal[name] = ece(conf, right)
+    write_png(PNG, cal["before (temperature 1, no Platt)"][1], cal["after (temperature and Platt fitted)"][1])
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    m = load_model()
+    notes = []
+    learned_a = a_scores["learned (shipped: Check-COVID train + FEVER half)"]
+    best_base = max(a_scores["baseline: word overlap + negation"],
+                    a_scores["baseline: TF-IDF LR (Check-COVID train + FEVER half)"],
+                    a_scores["baseline: TF-IDF LR (Check-COVID train only)"])
+    notes.append(f"- (a) learned {learned_a:.3f} against the goal 0.70: "
+                 + ("met." if learned_a >= 0.70 else "**not met**."))
+    if best_base > learned_a:
+        notes.append(f"- (a) **a baseline beats learned in-domain** ({best_base:.3f}).")
+    if b_scores["baseline: TF-IDF LR (Check-COVID only)"] > b_scores["learned (Check-COVID only)"]:
+        notes.append("- (b) **TF-IDF LR beats learned on FEVER** (trained on Check-COVID only).")
+    if b_scores["baseline: word overlap + negation"] > b_scores["learned (Check-COVID only)"]:
+        notes.append("- (b) **the word-overlap rule beats learned on FEVER** (trained on Check-COVID only).")
+    for k, v in b2.items():
+        if k.startswith("baseline") and v > b2["learned (FEVER half only)"]:
+            notes.append(f"- (b) **{k} beats learned** trained on FEVER only, on Check-COVID dev.")
+    for shape_name, sc in c_scores.items():
+        ov = sc["baseline: word overlap + negation"]
+        verdict_c = "above" if sc["learned"] >= ov else "**below**"
+        notes.append(f"- (c) {shape_name}: learned {sc['learned']:.3f}, {verdict_c} the word-overlap "
+                     f"rule ({ov:.3f}).")
+        if sc["baseline: TF-IDF LR"] > sc["learned"]:
+            notes.append(f"- (c) {shape_name}: **TF-IDF LR beats learned** ({sc['baseline: TF-IDF LR']:.3f}).")
+    text = "\n".join([
+        "# Verification quality on public data",
+        "",
+        f"Date {dt.date.today().isoformat()}, commit {commit}, machine: {machine()}.",
+        f"Learned model: {len(m.classes)} classes, temperature {m.temperature}, Platt {m.platt}, refute threshold "
+        f"{m.refute_threshold} (chosen on out-of-fold training predictions for F0.5 of refuted). "
+        f"Training the two comparison models took {train_s:.0f} s.",
+        "Statuses: supported -> SUPPORT, refuted -> REFUTE, mixed and unverified -> NEI. Check-COVID "
+        "dev was not used for choosing anything (hyperparameters, temperature and threshold come "
+        "from 5-fold cross-validation on the training rows).",
+        "",
+        "Summary:",
+        *notes,
+        "",
+        *lines,
+        "## (d) Speed (one core, process time, every passage new to the caches)",
+        "",
+        "| assessor | pairs | pairs/s |",
+        "|---|---|---|",
+        *[f"| {k} | {len(pairs):,} | {v:,.0f} |" for k, v in speed.items()],
+        "",
+        "Goal: learned >= 2,000 pairs/s.",
+        "",
+        "## (e) Calibration of learned's claim confidence (Check-COVID dev, 10 bins)",
+        "",
+        "| | ECE |",
+        "|---|---|",
+        *[f"| {k} | {v[0]:.3f} |" for k, v in cal.items()],
+        "",
+        "Goal: ECE <= 0.05. Reliability diagram: `bench/results/reliability.png` (x: confidence "
+        "bins of 0.1 from 0 to 1; bar height: share correct; grey before, blue after calibration; "
+        "the diagonal is perfect calibration).",
+        "",
+        "| bin mean confidence (after) | share correct | claims |",
+        "|---|---|---|",
+        *[f"| {c:.2f} | {a:.2f} | {n} |" for c, a, n in cal["after (temperature and Platt fitted)"][1] if n],
+        "",
+    ])
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    with threadpool_limits(limits=1):  # one core, as the speed goal says; BLAS threads thrash here
+        sys.exit(main())

@@ -1,0 +1,137 @@
+"""The learned assessor: plain shipped weights, a deterministic trainer, rules kept where they are
+precise, readable reasons, and a quality floor on public dev data (Check-COVID)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import claims
+from claims import ExistingReview, LearnedAssessor, RuleAssessor
+from claims.learned import load_model
+
+REPO = Path(__file__).resolve().parents[2]
+STANCE = REPO.parent / "shared" / "data" / "stance"
+DEV_FLOOR = 0.50  # measured 0.537 (bench/results/verify_quality.md); a change may raise it
+
+
+def _need_data() -> Path:
+    if not (STANCE / "check-covid" / "dev.jsonl").is_file():
+        pytest.skip(f"stance data not found at {STANCE} (../shared/data is not beside the repo)")
+    return STANCE
+
+
+def _trainer() -> ModuleType:
+    pytest.importorskip("sklearn", reason="training needs scikit-learn (the dev extra)")
+    spec = importlib.util.spec_from_file_location("train_assessor", REPO / "scripts" / "train_assessor.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("train_assessor", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_weights_are_plain_json_and_load() -> None:
+    raw = resources.files("claims").joinpath("data/assessor.json").read_text("utf-8")
+    data = json.loads(raw)
+    assert data["classes"] == ["supports", "refutes", "neutral"]
+    assert len(data["index"]) == len(data["weights"]) > 1000
+    assert "Check-COVID" in data["about"] and "FEVER" in data["about"]
+    model = load_model()
+    assert model.weights.shape == (data["dim"], 3)
+    assert model.temperature > 0 and 0.34 <= model.refute_threshold < 1
+    assert load_model() is model  # loaded once per process
+
+
+def test_retraining_gives_the_same_bytes() -> None:
+    trainer = _trainer()
+    data = _need_data()
+    rows = trainer.training_rows(data)[:240]
+    first = trainer.dump(trainer.fit_rows(rows, c=0.3))
+    second = trainer.dump(trainer.fit_rows(rows, c=0.3))
+    assert first == second
+    assert json.loads(first)["weights"]
+
+
+def test_a_precise_rule_contradiction_still_refutes_with_its_reason() -> None:
+    claim = "The company sold 5 million phones in 2020."
+    passage = "The company sold 3 million phones in 2020."
+    learned = LearnedAssessor().assess(claim, [passage])
+    rules = RuleAssessor().assess(claim, [passage])
+    assert learned.status == rules.status == "refuted"
+    assert learned.stances[0].reason == rules.stances[0].reason
+    assert "'3 million phones' contradicts '5 million phones'" in learned.stances[0].reason
+
+
+def test_the_model_decides_where_the_rules_are_silent() -> None:
+    claim = "Ultraviolet light is associated with higher COVID-19 growth rates."
+    passages = [
+        "We found that ultraviolet light was most strongly associated with lower COVID-19 growth rates.",
+        "The virus causing COVID-19 has spread rapidly worldwide and threatens millions of lives.",
+    ]
+    result = claims.assess(claim, passages, assessor="learned")
+    first, second = result.stances
+    assert first.reason.startswith("model: ") and "strongest:" in first.reason
+    assert second.stance == "neutral"
+    assert 0.0 <= result.confidence <= 1.0
+
+
+@pytest.mark.parametrize(("claim", "passage"), [
+    ("Masks reduce the spread of respiratory droplets.",
+     "Surgical masks reduced the emission of respiratory droplets in our experiments. "
+     "Cloth masks were less effective."),
+    ("Vitamin D does not protect against COVID-19.",
+     "Patients with low vitamin D levels had a higher risk of severe COVID-19."),
+    ("The Cretaceous ended.", "The Cretaceous ended with a large mass extinction ."),
+    ("The bridge opened in 1932.", "Rain is expected on Tuesday."),
+])
+def test_reasons_are_readable_and_quotes_come_from_the_passage(claim: str, passage: str) -> None:
+    s = LearnedAssessor().assess(claim, [passage]).stances[0]
+    assert s.reason and s.reason[0].isalpha()
+    assert not any(raw in s.reason for raw in ("co:", "x:", "fn:", "e:", "d:", "b:", "neg:c"))
+    assert s.quote and passage[s.quote_start:s.quote_end] == s.quote
+
+
+def test_existing_fact_checks_count_as_for_the_rules() -> None:
+    claim = "Drinking hot water cures COVID-19."
+    review = ExistingReview(rating="False", url="https://factcheck.example/hot-water",
+                            publisher="Example Check", claim_reviewed="Drinking hot water cures COVID-19")
+    learned = LearnedAssessor().assess(claim, ["The weather was mild on Sunday."], reviews=[review])
+    rules = RuleAssessor().assess(claim, ["The weather was mild on Sunday."], reviews=[review])
+    assert learned.status == rules.status == "refuted"
+    assert "Example Check" in learned.rationale
+
+
+def test_default_assessor_is_still_the_rules() -> None:
+    claim = "The company sold 5 million phones in 2020."
+    passage = "The company sold 5 million phones in 2020."
+    assert claims.assess(claim, [passage]) == RuleAssessor().assess(claim, [passage])
+    assert "learned" in claims.assessor_names()
+
+
+def _macro_f1(gold: list[str], pred: list[str]) -> float:
+    f1s = []
+    for label in ("SUPPORT", "REFUTE", "NEI"):
+        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
+        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / 3
+
+
+def test_check_covid_dev_macro_f1_floor() -> None:
+    data = _need_data()
+    gold, pred = [], []
+    assessor = LearnedAssessor()
+    for line in (data / "check-covid" / "dev.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        status = assessor.assess(row["claim"], [" ".join(row["evidence"])]).status
+        gold.append({"SUPPORT": "SUPPORT", "REFUTE": "REFUTE"}.get(row["label"], "NEI"))
+        pred.append({"supported": "SUPPORT", "refuted": "REFUTE"}.get(status, "NEI"))
+    assert _macro_f1(gold, pred) >= DEV_FLOOR
