@@ -41,7 +41,7 @@ STOPWORDS = _set(
 NEGATIONS = re.compile(
     r"\b(?:no longer|unable to|inability to|(?:lost|lose|loses|losing) (?:the|his|her|their|its) "
     r"ability to|(?:failed|fails|fail|refused|refuses|refuse|declined|declines|decline) to|"
-    r"(?:turned|turns|turn|turning) down|not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
+    r"(?:turned|turns|turn|turning) down|(?:stopped|stops|ceased|ceases|quit|quits)(?= \w+ing\b)|not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
     r"haven't|hasn't|hadn't|don't|denied|denies|deny|denying|debunked|myth|hoax|no evidence|"
     r"rejected|refuted|dismissed|falsely|false claims?|overstat\w*|exaggerat\w*|misleading|"
     r"(?:is|are|was|were|be|been|proved|proven)\s+(?:to be\s+)?(?:completely\s+|entirely\s+|totally\s+)?"
@@ -51,8 +51,8 @@ NEGATIONS = re.compile(
 _AFTERWARD = frozenset({"not", "never", "no", "none", "nor", "cannot", "no evidence", "falsely",
                         "false claim", "false claims", "no longer", "unable to", "inability to"})
 # A state of not doing ("unable to walk", "lost the ability to walk", "failed to pay", "refused
-# to sign", "turned down offers to"): said of what follows, like "not".
-_PRIVATIVE = ("lost ", "lose", "fail", "refuse", "decline", "turn")
+# to sign", "turned down offers to", "stopped making"): said of what follows, like "not".
+_PRIVATIVE = ("lost ", "lose", "fail", "refuse", "decline", "turn", "stop", "cease", "quit")
 # Words between a cue and the predicate it denies ("did not actually say", "has not been shown
 # to cause"): the head is the word after them.
 _LIGHT = frozenset({"ever", "alway", "shown", "prov", "proven", "abl", "expect", "going", "longer"})

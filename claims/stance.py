@@ -76,6 +76,32 @@ class Judgement:
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 
+_SUPERLATIVE = re.compile(
+    r"\b(?:the|its|their|world['’]s|country['’]s|nation['’]s)\s+(?:(?:second|third|fourth|fifth)[\s-])?"
+    r"(?:(?P<most>most|least)\s+(?P<adj>[a-z]+)|(?P<est>[a-z]{2,}est|best|worst))\b",
+    re.IGNORECASE,
+)
+_NOT_SUPERLATIVE = frozenset({"interest", "forest", "west", "test", "rest", "guest", "protest",
+                              "harvest", "request", "contest", "suggest", "digest", "honest",
+                              "modest", "invest", "arrest", "manifest", "priest", "chest", "nest",
+                              "quest", "crest", "conquest", "latest"})
+_SAME_TOP = {"biggest": "largest", "greatest": "largest"}
+
+
+def superlatives(text: str) -> frozenset[str]:
+    """The superlatives a text ranks by ("the deepest lake" -> "deepest", "the most deadly form"
+    -> "most deadly"): the word a ranking claim rests on."""
+    out = set()
+    for m in _SUPERLATIVE.finditer(text):
+        if m.group("est"):
+            w = m.group("est").lower()
+            if w not in _NOT_SUPERLATIVE:
+                out.add(_SAME_TOP.get(w, w))
+        else:
+            out.add(f"{m.group('most').lower()} {m.group('adj').lower()}")
+    return frozenset(out)
+
+
 def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str] | None:
     """A word of the claim whose opposite the sentence uses instead ("blocked" / "accessible")."""
     for word in sorted(claim):
@@ -276,8 +302,9 @@ def _sentence_judgement(
             why = f"states what the claim denies ('{c.negations[0].cue}')"
         return "refutes", score, why + hedged
     if not both:
-        mine = {lemma(w) for w in s.tokens}
-        unsaid = next((n for n in c.negations if not n.side and n.head and n.head not in mine), None)
+        spoken = {lemma(w) for w in s.tokens}
+        unsaid = next((n for n in c.negations if not n.side and n.head and n.head not in spoken),
+                      None)
         if unsaid is not None and unsaid.head is not None:
             # "not a jazz album" is neither said nor denied by "a studio album"
             shown = [w for w in _WORD.findall(c.text) if lemma(stem(w)) == unsaid.head]
@@ -326,6 +353,11 @@ def _sentence_judgement(
         return "neutral", 0.2, f"about the claim but gives nothing for {missing}"
 
     told = predicate & s.tokens
+    top = superlatives(c.text)
+    ranked = superlatives(s.text) if top else frozenset()
+    if top and ranked and not top & ranked:
+        # "the oldest lake" does not bear out "the deepest lake"
+        return "neutral", 0.2, f"says '{sorted(ranked)[0]}' where the claim says '{sorted(top)[0]}'"
     # a claim of three words or fewer is said only by a sentence with all it says of its names
     short = len(c.tokens) <= 3
     enough = cov >= WORDS_SUPPORT and (

@@ -5,6 +5,9 @@ was written for this project: our example article's claims against passages stat
 and wrong, and general claims with their own passages; each pair is tagged with the skill it tests.
 ``data/stance_heldout.jsonl`` was written after the rules were tuned on the first set and is scored
 apart, so the floors there say how the rules do on text they were not fitted to.
+``data/stance_realworld.jsonl`` holds the kinds of pairs on which real articles were called false
+(issue 12): both sides negated, parts and totals, dates and superlatives of other things, posts'
+attribution lines, several prices, ranges, scores and numbered names.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ FLOORS = {
     "stance_heldout.jsonl": {"accuracy": 0.95, "supports": 0.95, "refutes": 0.95, "neutral": 0.95},
     # issue 12's failure classes in our own wording, each both ways (accurate paraphrase / real
     # contradiction); measured 2026-12-02 at 6f6e8af: accuracy 0.986, F1 supports 0.984,
-    # refutes 1.000, neutral 0.971 (rows added later may lower them: say so when moving a floor)
-    "stance_realworld.jsonl": {"accuracy": 0.95, "supports": 0.95, "refutes": 0.97, "neutral": 0.94},
+    # refutes 1.000, neutral 0.971 (rows added later may lower them: say so when moving a floor).
+    # 22 rows added after the fixes (rw73-rw94) scored 20 of 22 before any change; with the two
+    # fixed, 94 rows: accuracy 0.989, F1 supports 0.987, refutes 1.000, neutral 0.979
+    "stance_realworld.jsonl": {"accuracy": 0.96, "supports": 0.96, "refutes": 0.97, "neutral": 0.95},
 }
 
 
