@@ -6,7 +6,9 @@ Sentences of 20-30 word pieces (with [CLS] and [SEP]) are made from a fixed news
 
 - numpy's float32 matmul ceiling: a 2048-square product, and the encoder's largest product
   (rows x 384 @ 384 x 1536), on BLAS's default threads and on one thread;
-- ``semantic.Encoder.encode`` at batch 32, 8 and 1 (best and median of ``--repeats``);
+- ``semantic.Encoder.encode`` at batch 32, 8 and 1 (best and median of ``--repeats``), and at
+  batch 32 with ``threads=1`` (one batch at a time on BLAS's own threads, the alternative to
+  batches in parallel on single-threaded BLAS);
 - the plain reference below: the same model written the obvious way (separate Q, K, V products,
   ``W.T`` at each call, erf GELU, one batch at a time on BLAS's own threads), at batch 32;
 - the embedding cache: encode-and-store, then read back, of the same sentences.
@@ -38,10 +40,11 @@ from semantic import Encoder, load_encoder, model_dir
 from semantic.encoder import WEIGHTS
 
 RESULTS = Path(__file__).resolve().parent / "results" / "encoder.md"
-WORDS = ("the government said on tuesday that inflation rose by percent in the last quarter while "
+_TEXT = ("the government said on tuesday that inflation rose by percent in the last quarter while "
          "unemployment fell to its lowest level since records began according to official figures "
          "released by the statistics office in london after ministers met with union leaders over "
-         "pay and the cost of energy for households across the country this winter").split()
+         "pay and the cost of energy for households across the country this winter")
+WORDS = tuple(_TEXT.split(" "))
 
 
 def sentences(encoder: Encoder, count: int, seed: int = 7) -> list[str]:
@@ -226,6 +229,10 @@ def main() -> None:
         work = total_flops * len(subset) / len(texts)
         times = timed(lambda s=subset, b=batch_size: encoder.encode(s, batch_size=b), args.repeats)
         rows.append((f"semantic.Encoder, batch {batch_size}", len(subset), times, work))
+    serial = Encoder(encoder._bert, encoder._tokenizer, encoder.model_id, threads=1)
+    times = timed(lambda: serial.encode(texts, batch_size=32), args.repeats)
+    rows.append(("semantic.Encoder, batch 32, one batch at a time on BLAS's threads", len(texts),
+                 times, total_flops))
     peak_fast = peak_rss_mb()
 
     from safetensors.numpy import load_file

@@ -5,9 +5,10 @@ back in input order. A sentence's vector does not depend on its batch mates (pad
 masked out of attention and out of the mean), up to float rounding of the matrix products.
 
 Parallelism is over batches, one per core, each with a single-threaded BLAS (through
-threadpoolctl when it is installed). On a shared 2-core machine that measured several times
-faster than one batch at a time on OpenBLAS's own threads, whose spinning workers stall when
-another process holds a core. Without threadpoolctl batches run one at a time on BLAS's threads.
+threadpoolctl when it is installed), rather than one batch at a time on OpenBLAS's own threads,
+whose workers stall when another process holds a core (bench/results/encoder.md has both, from
+the same run). Without threadpoolctl, or with ``threads=1``, batches run one at a time on BLAS's
+own threads.
 """
 
 from __future__ import annotations
@@ -107,8 +108,9 @@ class Encoder:
                 mask[row, :len(ids[i])] = True
             out[chosen] = self._bert.forward(batch, mask)
 
-        with _encode_lock, _single_threaded_blas() as limited:
-            parallel = limited and self.threads > 1 and len(order) > 1
+        blas = _single_threaded_blas() if self.threads > 1 else contextlib.nullcontext(False)
+        with _encode_lock, blas as limited:
+            parallel = limited and len(order) > 1
             # fewer batches than cores: smaller batches, so that every core has one
             size = min(batch_size, -(-len(order) // self.threads)) if parallel else batch_size
             batches = [order[i:i + size] for i in range(0, len(order), size)]

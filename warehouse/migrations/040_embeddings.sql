@@ -1,8 +1,8 @@
 -- The embedding cache: a sentence vector is computed once per (model, text) and read back after
 -- (warehouse/embeddings.py). The vector is the float32 row's raw bytes (little-endian, dim * 4
 -- bytes): DuckDB takes and returns a list of BLOBs fast, where a FLOAT[384] list parameter is
--- converted element by element (measured: 200 rows took 14 s to insert as FLOAT[384], 2,000 took
--- 1 s as BLOB). Readers wanting DuckDB arrays (an HNSW index) build them from numpy.
+-- converted element by element, orders of magnitude slower to insert. Readers wanting DuckDB
+-- arrays (an HNSW index) build them from numpy.
 
 CREATE TABLE embeddings (
     model      VARCHAR NOT NULL,     -- Encoder.model_id: the model's name and a prefix of its hash
