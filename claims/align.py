@@ -15,7 +15,7 @@ from typing import Literal
 
 from claims.model import DateRef, Quantity
 from claims.ranges import range_bounds
-from claims.slots import Measure, Sentence, Slot, lemma, stem, verbs_in, words
+from claims.slots import Measure, Sentence, Slot, lemma, stem, words
 
 PARAPHRASE = 0.5  # share of a claim's words that makes a one-date sentence about the same event
 LOWER = frozenset({"more than", "over", "at least", "in excess of", "upwards of", "above",
@@ -207,11 +207,9 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
     # a date that names another thing ("the November 2020 election") or times another verb of a
     # sentence that tells the claim's event without a date ("the telescope that spotted the
     # galaxy was launched in 2021") is not the claim's date
-    mine = {lemma(w) for w in claim.tokens}
-
     def another_verb(p: Slot) -> bool:
-        return (p.verb is not None and p.verb not in mine and bool(
-            {lemma(v) for v in c.verbs} & {lemma(v) for v in verbs_in(sentence.text)}))
+        return (p.verb is not None and p.verb not in claim.lemmas
+                and any(lemma(v) in sentence.past for v in c.verbs))
 
     candidates = [p for p in sentence.dates if p.date is not None
                   and (p.of is None or p.of in claim.tokens) and not another_verb(p)

@@ -39,13 +39,19 @@ STOPWORDS = _set(
 # Cues that turn a statement around. "false" counts only when it is said of a statement ("is false",
 # "false claims"), not of a thing ("false rumours").
 NEGATIONS = re.compile(
-    r"\b(?:no longer|unable to|inability to|(?:lost|lose|loses|losing) (?:the|his|her|their|its) "
-    r"ability to|(?:failed|fails|fail|refused|refuses|refuse|declined|declines|decline) to|"
-    r"(?:turned|turns|turn|turning) down|(?:stopped|stops|ceased|ceases|quit|quits)(?= \w+ing\b)|not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
+    r"\b(?:not|never|no|none|nor|cannot|can't|won't|didn't|doesn't|isn't|wasn't|aren't|weren't|"
     r"haven't|hasn't|hadn't|don't|denied|denies|deny|denying|debunked|myth|hoax|no evidence|"
     r"rejected|refuted|dismissed|falsely|false claims?|overstat\w*|exaggerat\w*|misleading|"
     r"(?:is|are|was|were|be|been|proved|proven)\s+(?:to be\s+)?(?:completely\s+|entirely\s+|totally\s+)?"
     r"(?:false|untrue|incorrect|inaccurate|wrong|fabricated|baseless|unfounded))\b",
+    re.IGNORECASE,
+)
+# States of not doing, read apart (one long alternation is slow; the lookahead skips most words).
+_STATES = re.compile(
+    r"\b(?=[nuilfdrtscq])(?:no longer|unable to|inability to|(?:lost|lose|loses|losing) "
+    r"(?:the|his|her|their|its) ability to|(?:failed|fails|fail|refused|refuses|refuse|declined|"
+    r"declines|decline) to|(?:turned|turns|turn|turning) down|(?:stopped|stops|ceased|ceases|quit|"
+    r"quits)(?= \w+ing\b))\b",
     re.IGNORECASE,
 )
 _AFTERWARD = frozenset({"not", "never", "no", "none", "nor", "cannot", "no evidence", "falsely",
@@ -261,7 +267,10 @@ def negations(text: str) -> tuple[Negation, ...]:
     X); "a myth", "is false" deny what went before them in the clause."""
     cleaned = _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), text)
     out = []
-    for m in NEGATIONS.finditer(cleaned):
+    states = list(_STATES.finditer(cleaned))
+    taken = {m.start() for m in states}
+    found = states + [m for m in NEGATIONS.finditer(cleaned) if m.start() not in taken]
+    for m in sorted(found, key=lambda m: m.start()) if states else found:
         cue = m.group(0).lower()
         rest = cleaned[m.end():]
         starts = [b.end() for b in _CLAUSE_START.finditer(cleaned, 0, m.start())]
@@ -379,6 +388,8 @@ class Sentence:
     numbered: frozenset[tuple[str, str]] = frozenset()  # ("apollo", "11"), ("articl", "68")
     subject: str | None = None  # the first name in it, canonical, lower case
     reports: bool = False  # tells that a claim was made ("an article said that ...")
+    lemmas: frozenset[str] = frozenset()  # its tokens with irregular forms folded ("knew" -> "know")
+    past: frozenset[str] = frozenset()  # lemmas of its past-tense verbs ("launched", "took")
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,42 +504,42 @@ _SCORE = re.compile(r"\d+\s?[-–]\s?\d+\b|-\d")  # "4-2": a score or a range, n
 
 
 _NUMBERED = re.compile(
-    r"\b([A-Z][a-z]+|[a-z]+[A-Z][A-Za-z]*|[A-Z]{2,5})\s(\d{1,4})\b(?![.,]\d|\s?%|\s?[-–]\d)")
+    r"\b([A-Z][a-z]+|[a-z]{1,2}[A-Z][A-Za-z]*|[A-Z]{2,5})\s(\d{1,4})\b(?![.,]\d|\s?%|\s?[-–]\d)")
 _NOT_NAMES = _set("usd eur gbp cny rmb jpy hkd inr aud cad")
 # a count of things a numbered name names: "two Thunderbolt 3 ports", "three Boeing 737 jets"
 _COUNT_OF_NAMED = re.compile(
     r"\b(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-    r"(?P<what>(?:[A-Z][A-Za-z]+|[a-z]+[A-Z][A-Za-z]*)\s\d{1,4}\s+[a-z]+)\b")
+    r"(?P<what>(?:[A-Z][A-Za-z]+|[a-z]{1,2}[A-Z][A-Za-z]*)\s\d{1,4}\s+[a-z]+)\b")
 _MONTH_WORDS = _set("january february march april may june july august september october november "
                     "december jan feb mar apr jun jul aug sep sept oct nov dec")
+_NAME_STOP = STOPWORDS | _MONTH_WORDS | _NOT_NAMES
 
 
 def numbered_names(text: str) -> frozenset[tuple[str, str]]:
     """Names that carry a number ("Apollo 11", "Article 68"): another number is another thing."""
-    return frozenset((stem(m.group(1)), m.group(2)) for m in _NUMBERED.finditer(text)
-                     if m.group(1).lower() not in STOPWORDS | _MONTH_WORDS | _NOT_NAMES)
+    return frozenset((stem(m.group(1)), m.group(2)) for m in _numbered(text))
 
 
-def _name_numbers(text: str) -> set[int]:
-    """Where the numbers of numbered names start ("iPhone 7"): names, never quantities."""
-    return {m.start(2) for m in _NUMBERED.finditer(text)
-            if m.group(1).lower() not in STOPWORDS | _MONTH_WORDS | _NOT_NAMES}
+def _numbered(text: str) -> list[re.Match[str]]:
+    return [m for m in _NUMBERED.finditer(text) if m.group(1).lower() not in _NAME_STOP]
 
 
-def _quantities(part: str) -> list[tuple[int, int, Quantity]]:
+_DIGIT = re.compile(r"\d")
+
+
+def _quantities(part: str, named: set[int], digits: bool = True) -> list[tuple[int, int, Quantity]]:
     """The quantities of a sentence as stance compares them: no identifiers ("Article 68") or
     numbers of names ("iPhone 7"); ranges and scores as one value each; a count of named things
     ("two Thunderbolt 3 ports") with the name as its measure."""
-    pairs = find_pair_spans(part)
-    named = _name_numbers(part)
+    pairs = find_pair_spans(part) if digits else ()
     found = [(s, e, q) for s, e, q in find_quantity_spans(part)
              if not _is_identifier(part, s) and not _SCORE.match(part, max(0, s - 1))
              and not _SCORE.match(part, s) and s not in named
              and not any(ps <= s < pe for ps, pe, _ in pairs)]
     found += [(s, e, q) for s, e, q in pairs if not _is_identifier(part, s)]
-    for m in _COUNT_OF_NAMED.finditer(part):
+    for m in _COUNT_OF_NAMED.finditer(part) if digits else ():
         if not any(s == m.start() for s, _, _ in found) and (
-                m.group("what").split()[0].lower() not in _MONTH_WORDS | STOPWORDS | _NOT_NAMES):
+                m.group("what").split()[0].lower() not in _NAME_STOP):
             n = m.group("n")
             value = float(n) if n.isdigit() else float(NUMBER_WORDS[n.lower()])
             found.append((m.start(), m.end("n"),
@@ -550,7 +561,9 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
     ents = find_entity_spans(part) if spans is None else [
         (s - start, e - start, ent) for s, e, ent in spans if s >= start and e <= end]
     names = frozenset(w for _, _, ent in ents for w in words(ent.text) + words(ent.canonical))
-    found = _quantities(part)
+    digits = _DIGIT.search(part) is not None
+    numbered = _numbered(part) if digits else []
+    found = _quantities(part, {m.start(2) for m in numbered}, digits)
     # a bare four-digit number the date finder left (years before 1600: "around 1455") is a year
     years = [(s, e, DateRef(part[s:e], int(q.value))) for s, e, q in found
              if q.unit == "count" and q.measure is None and re.fullmatch(r"1\d{3}", part[s:e])]
@@ -571,9 +584,11 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
     tokens = set(words(part)) | {w for _, _, ent in ents for w in words(ent.canonical)}
     return Sentence(
         start, end, part, frozenset(tokens), frozenset(ent.canonical.lower() for _, _, ent in ents),
-        qs, ds, negations(part), hedge_cue(part), numbered_names(part),
+        qs, ds, negations(part), hedge_cue(part),
+        frozenset((stem(m.group(1)), m.group(2)) for m in numbered),
         ents[0][2].canonical.lower() if ents else None,
-        bool(REPORTS.search(part)),
+        bool(REPORTS.search(part)), frozenset(map(lemma, tokens)),
+        frozenset(map(lemma, verbs_in(part))) if ds else frozenset(),  # read for dates only
     )
 
 
@@ -619,7 +634,7 @@ def claim_slots(text: str) -> TextSlots:
         mine, theirs = set(words(written)), set(words(canon))
         if not mine <= theirs:
             own = (own - mine) | theirs
-    sentence = replace(sentence, tokens=frozenset(own))
+    sentence = replace(sentence, tokens=frozenset(own), lemmas=frozenset(map(lemma, own)))
     name_words = frozenset(w for n in names for w in words(n[0]) + words(n[1]))
     events = sentence.tokens - name_words
     sentence = replace(

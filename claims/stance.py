@@ -147,13 +147,14 @@ def _need(words: frozenset[str]) -> int:
     return 1 if len(words) <= 3 else 2
 
 
-def _denial(claim: frozenset[str], found: tuple[Negation, ...]) -> Negation | None:
+def _denial(claim: frozenset[str], found: tuple[Negation, ...],
+            lemmas: frozenset[str] = frozenset()) -> Negation | None:
     """A denial in the sentence that denies some of the claim's words in a clause about the claim
     (two of its words, or one of a short claim), not one in a side clause ("operators that do not
     stop ...") or of another predicate ("the phrase ... is not defined", "the companies have not
     disclosed how many ..."): the word it denies first must be the claim's."""
     need = _need(claim)
-    lemmas = {lemma(w) for w in claim}
+    lemmas = lemmas or frozenset(map(lemma, claim))
     for n in found:
         if (not n.side and n.scope & claim and len((n.scope | n.clause) & claim) >= need
                 and (n.head is None or n.head in lemmas)):
@@ -191,7 +192,7 @@ class _Read:
 def _renamed(c: Sentence, s: Sentence) -> tuple[str, str] | None:
     """Another number of one of the claim's numbered names ("Apollo 12" for "Apollo 11",
     "iPhone 8" for "iPhone 7"), the claim's own not given: another thing, as (claim's, its)."""
-    if c.numbered & s.numbered:
+    if not c.numbered or not s.numbered or c.numbered & s.numbered:
         return None
     mine = dict(c.numbered)
     for name, num in sorted(s.numbered):
@@ -273,7 +274,7 @@ def _sentence_judgement(
     # a claimed magnitude ("massive fines") is borne out only by a sentence that says it too
     unbacked = {w for w in c.tokens & EVALUATIVE
                 if w not in s.tokens and not (EVALUATIVE_KIN.get(w, frozenset()) & s.tokens)}
-    denial = _denial(c.tokens, s.negations)
+    denial = _denial(c.tokens, s.negations, c.lemmas)
     # both deny the same thing ("did not intend to cause harm" / "never intended to hurt anyone",
     # "can no longer walk" / "unable to walk"): they agree
     both = denial is not None and any(n.scope & denial.scope for n in c.negations)
@@ -282,7 +283,7 @@ def _sentence_judgement(
     # of them negated
     neg_c = not both and any(
         len(n.scope & s.tokens) >= max(_need(n.scope), math.ceil(len(n.scope) / 2))
-        and (n.head is None or n.head in {lemma(w) for w in s.tokens})
+        and (n.head is None or n.head in s.lemmas)
         and not any(n.scope & m.scope for m in s.negations)
         for n in c.negations if not n.side)
     neg_s = denial is not None and not both
@@ -302,8 +303,7 @@ def _sentence_judgement(
             why = f"states what the claim denies ('{c.negations[0].cue}')"
         return "refutes", score, why + hedged
     if not both:
-        spoken = {lemma(w) for w in s.tokens}
-        unsaid = next((n for n in c.negations if not n.side and n.head and n.head not in spoken),
+        unsaid = next((n for n in c.negations if not n.side and n.head and n.head not in s.lemmas),
                       None)
         if unsaid is not None and unsaid.head is not None:
             # "not a jazz album" is neither said nor denied by "a studio album"
