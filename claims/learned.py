@@ -3,10 +3,15 @@
 Each passage gets the model's calibrated probabilities of supports / refutes / neutral
 (``claims/data/assessor.json``: a multinomial logistic regression over
 :func:`claims.pairfeatures.pair_features`, trained by ``scripts/train_assessor.py``). Rules and
-model decide together: a precise contradiction the rule judge finds (a different number on the
-same measure, a different date) refutes with the rule's reason; elsewhere the model decides, and
-calls a refutation only at ``refute_threshold`` or above, a threshold picked on out-of-fold
-training predictions for precision (a wrong ``refuted`` is the costliest error).
+model decide together, for precision of ``refuted`` (a wrong one is the costliest error):
+
+- a refutation the rule judge finds (a different number on the same measure, a different date, a
+  denial or an opposite word said of the claim) stands, with the rule's reason;
+- elsewhere the model decides, and calls a refutation only at ``refute_threshold`` or above (picked
+  on out-of-fold training predictions for F0.5), and never against a passage the rules read as
+  support, nor for a claim with numbers or dates the rules found uncontradicted (the model's own
+  number cues mistake another measure for a contradiction: "6 million visitors" against "330
+  metres tall").
 
 The claim's status comes from its most decisive passage; its confidence is that passage's
 calibrated probability of the status (temperature fitted on out-of-fold predictions), so 0.7
@@ -82,6 +87,7 @@ class Reading:
     quote_start: int
     quote_end: int
     coverage: float
+    vetoed: bool = False  # the model leaned to refutes, the rules ruled it out
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -90,8 +96,9 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 def read_pair(claim: str, passage: str, judgement: Judgement | None = None,
-              model: Model | None = None) -> Reading:
-    """The calibrated stance probabilities of one (claim, passage) pair and why."""
+              model: Model | None = None, may_refute: bool = True) -> Reading:
+    """The calibrated stance probabilities of one (claim, passage) pair and why. ``may_refute``
+    False: the most likely of the other two stances (the rules have ruled a refutation out)."""
     m = model or load_model()
     feats, (s, e, f) = features_and_focus(claim, passage, judgement)
     idx, val = vectorize(feats)
@@ -103,7 +110,8 @@ def read_pair(claim: str, passage: str, judgement: Judgement | None = None,
     ref = m.classes.index("refutes")
     order = [int(k) for k in np.argsort(-p)]
     best = order[0]
-    if best == ref and p[ref] < m.refute_threshold:
+    vetoed = best == ref and p[ref] >= m.refute_threshold and not may_refute
+    if best == ref and (p[ref] < m.refute_threshold or not may_refute):
         best = order[1]
     # what pushed this class over the others: its weight minus the mean of the others'
     lead = contrib[:, best] - (contrib.sum(axis=1) - contrib[:, best]) / (len(m.classes) - 1)
@@ -112,7 +120,8 @@ def read_pair(claim: str, passage: str, judgement: Judgement | None = None,
                               if feats[i][0] != "bias"))[:3]
     c = read(claim)
     cov = len(c.content & f.content) / len(c.content) if c.content else 0.0
-    return Reading(probs, m.classes[best], m.confidence(float(p[best])), tuple(said), s, e, cov)
+    return Reading(probs, m.classes[best], m.confidence(float(p[best])), tuple(said), s, e, cov,
+                   vetoed)
 
 
 def _word(stem: str, *texts: str) -> str:
@@ -187,7 +196,9 @@ def describe(name: str, claim: str, passage: str) -> str:
 def _reason(r: Reading) -> str:
     p = r.confidence
     why = f"; strongest: {', '.join(r.strongest)}" if r.strongest else ""
-    return f"model: {p:.2f} {r.stance}{why}"
+    aside = (f"; its {r.probs['refutes']:.2f} for refutes set aside: the rules find nothing "
+             "contradicted") if r.vetoed else ""
+    return f"model: {p:.2f} {r.stance}{why}{aside}"
 
 
 def rules_apply(slots: TextSlots) -> bool:
@@ -196,10 +207,6 @@ def rules_apply(slots: TextSlots) -> bool:
     model, and its reading added nothing measurable to the model's)."""
     c = slots.sentences[0]
     return bool(c.quantities or c.dates)
-
-
-def _precise_conflict(j: Judgement) -> bool:
-    return j.stance == "refutes" and bool(j.conflicted)
 
 
 class LearnedAssessor:
@@ -221,27 +228,25 @@ class LearnedAssessor:
         text = claim if isinstance(claim, str) else claim.text
         slots = claim_slots(text)
         tier_list = list(tiers or ())
-        raw: list[Judgement | None]
-        ruled: list[Judgement | None]
-        if rules_apply(slots):
-            raw = [judge(slots, p) for p in passages]
-            ruled = list(reconcile([j for j in raw if j is not None], tier_list, labels))
-        else:
-            raw = ruled = [None] * len(passages)
+        slotted = rules_apply(slots)
+        ruled = reconcile([judge(slots, p) for p in passages], tier_list, labels)
         stances: list[PassageStance] = []
         probs: list[float] = []  # the chance each passage's stance is right
-        for i, (passage, j, r) in enumerate(zip(passages, raw, ruled, strict=True)):
-            if r is not None and _precise_conflict(r):
+        for i, (passage, r) in enumerate(zip(passages, ruled, strict=True)):
+            if r.stance == "refutes":
                 stances.append(PassageStance(
                     index=i, stance="refutes", score=r.score, relevance=r.relevance,
                     reason=r.reason, quote=passage[r.quote_start:r.quote_end],
                     quote_start=r.quote_start, quote_end=r.quote_end))
                 probs.append(r.score)
                 continue
-            m = read_pair(text, passage, j, self.model)
+            # the model refutes only where the rules have nothing to say: not against a passage
+            # they read as support, nor a claim whose numbers and dates they found uncontradicted
+            m = read_pair(text, passage, r if slotted else None, self.model,
+                          may_refute=r.stance != "supports" and not slotted)
             stances.append(PassageStance(
                 index=i, stance=m.stance, score=round(m.confidence, 3),
-                relevance=round(max(r.relevance if r else 0.0, m.coverage), 3), reason=_reason(m),
+                relevance=round(max(r.relevance, m.coverage), 3), reason=_reason(m),
                 quote=passage[m.quote_start:m.quote_end], quote_start=m.quote_start,
                 quote_end=m.quote_end))
             probs.append(m.confidence)

@@ -98,8 +98,13 @@ def spelled(side: Side, stem_: str) -> str | None:
     return None
 
 
+_NOT = frozenset({"not", "never", "no", "none", "nor", "neither", "cannot"})
+
+
 def _tok(raw: str) -> str:
-    if raw.endswith(("n't", "n’t")):
+    """A token's stem; every plain negation is "not" ("never intended" and "did not intend" both
+    deny, so neither side has a "not" the other lacks)."""
+    if raw.endswith(("n't", "n’t")) or raw in _NOT:
         return "not"
     return stem(raw)
 

@@ -135,3 +135,18 @@ def test_check_covid_dev_macro_f1_floor() -> None:
         gold.append({"SUPPORT": "SUPPORT", "REFUTE": "REFUTE"}.get(row["label"], "NEI"))
         pred.append({"supported": "SUPPORT", "refuted": "REFUTE"}.get(status, "NEI"))
     assert _macro_f1(gold, pred) >= DEV_FLOOR
+
+
+@pytest.mark.parametrize(("claim", "passage"), [
+    ("The Eiffel Tower is 330 metres tall.", "The Eiffel Tower receives about 6 million visitors a year."),
+    ("The euro was introduced as a currency on 1 January 1999.",
+     "Nineteen countries used the euro as their currency in 2020."),
+    ("Carlineo's lawyer said he did not intend to cause harm.",
+     "His lawyer said Carlineo never intended to hurt anyone."),
+])
+def test_no_refutation_the_rules_rule_out(claim: str, passage: str) -> None:
+    """Another measure or event is no contradiction of a claim's numbers or dates, and a denial
+    on both sides ("did not intend" / "never intended") is agreement."""
+    result = LearnedAssessor().assess(claim, [passage])
+    assert result.stances[0].stance != "refutes"
+    assert result.status != "refuted"
