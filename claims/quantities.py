@@ -78,7 +78,9 @@ _STOP_MEASURE = {
     "his", "her", "be", "been", "being", "do", "does", "did", "not", "so", "such", "if",
 }
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# thousands set off by commas or thin/no-break spaces ("122\u202f300"); a raised decimal point
+# ("1·7 billion", as medical journals print it) is a decimal point
+_NUM = r"\d{1,3}(?:[,\u202f\u2009]\d{3})+(?:[.·]\d+)?|\d+(?:[.·]\d+)?|\.\d+"
 _SCALE = r"thousand|million|billion|trillion|mln|mn|bn|trn|tn|lakh|crore"
 _SYM = r"US\$|HK\$|A\$|C\$|\$|€|£|¥|₹|RMB|CNY|USD|EUR|GBP|JPY|Rs\.?"
 _WORDNUM = "|".join(sorted((re.escape(w) for w in WORDS), key=len, reverse=True))
@@ -135,7 +137,8 @@ def _fold(text: str) -> str:
 
 def _to_float(num: str) -> float | None:
     try:
-        return float(num.replace(",", ""))
+        return float(num.replace(",", "").replace("\u202f", "").replace("\u2009", "")
+                     .replace("·", "."))
     except ValueError:
         return WORDS.get(num.lower())
 

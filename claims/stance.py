@@ -113,6 +113,17 @@ def _opposite(claim: frozenset[str], sentence: frozenset[str]) -> tuple[str, str
     return None
 
 
+_IDIOM_AFTER = re.compile(r"\s+(?:into|under|within|through|apart|asleep|behind|short|ill|sick|"
+                          r"victim|prey|silent|foul|flat|in love|in line|out of)\b", re.IGNORECASE)
+
+
+def _idiom(text: str, word: str) -> bool:
+    """Whether every use of the word of stem ``word`` is an idiom ("fall into the category",
+    "fell ill", "grew up"), not a change of amount."""
+    uses = [m for m in _WORD.finditer(text) if stem(m.group(0)) == word]
+    return bool(uses) and all(_IDIOM_AFTER.match(text, m.end()) for m in uses)
+
+
 def _sides(text: str, word: str) -> tuple[set[str], set[str]]:
     """The capitalised words before and after the first word of stem ``word``."""
     tokens = re.findall(r"[A-Za-z][\w'’-]*", text)
@@ -288,6 +299,8 @@ def _sentence_judgement(
         for n in c.negations if not n.side)
     neg_s = denial is not None and not both
     flip = _opposite(c.tokens, s.tokens)
+    if flip and (_idiom(c.text, flip[0]) or _idiom(s.text, flip[1])):
+        flip = None  # "fall into a group", "fell ill": no change of amount
     if flip and _swapped(c.text, flip[0], s.text, flip[1]):
         flip = None  # told from the other side: "Chelsea lost to Arsenal" / "Arsenal beat Chelsea"
     strong = cov >= 0.45 or (matches and topic >= 0.4)

@@ -230,3 +230,16 @@ def test_no_accurate_pair_of_the_set_is_refuted() -> None:
     wrong = [r["id"] for r in rows
              if r["label"] != "refutes" and stance(r["claim"], r["passage"]) == "refutes"]
     assert len(rows) >= 40 and wrong == []
+
+
+def test_number_formats_and_idioms() -> None:
+    from claims.quantities import find_quantities
+
+    assert [q.value for q in find_quantities("We estimated that 1·7 billion people")] == [1.7e9]
+    assert [q.value for q in find_quantities("representing 122\u202f300 more deaths")] == [122300.0]
+    # "fall into a group" is not a fall in number, so "increased risk" does not turn it around
+    assert stance("About 22 percent of adults fall into the group at risk of severe illness.",
+                  "About 22 percent of adults are in the group at increased risk of severe "
+                  "illness.") != "refutes"
+    assert stance("Sales of the drug fell in 2021.", "Sales of the drug increased in 2021.") == (
+        "refutes")
