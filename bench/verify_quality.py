@@ -15,6 +15,7 @@ answer counts as wrong) and one trained on the FEVER half only scored on Check-C
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import struct
 import subprocess
@@ -277,19 +278,38 @@ def main() -> int:
         c_scores[shape_name] = table3([("rules", rules), ("learned", shipped),
                                        ("baseline: word overlap + negation", overlap),
                                        ("baseline: TF-IDF LR", tfidf_all)], dev, gold_dev, shape)
-    # (d) speed, cold caches: every passage new to the process
+    # (d) speed: every passage new to the process, and passages already read by ranking (the
+    # pipeline ranks before it assesses, and ranking reads each passage's slots)
     pairs = [(p.claim, x) for p in dev for x in embedded(siblings)(p)]
-    speed = {}
+    speed: dict[str, tuple[float, float]] = {}
     for name, a in (("rules", rules), ("learned", shipped)):
-        passage_slots.cache_clear()
-        passage_words.cache_clear()
-        read_side.cache_clear()
-        passage_sentences.cache_clear()
         load_model()
-        t = time.process_time()
-        for claim, x in pairs:
-            a.assess(claim, [x])
-        speed[name] = len(pairs) / (time.process_time() - t)
+        rates = []
+        for warm in (False, True):
+            passage_slots.cache_clear()
+            passage_words.cache_clear()
+            read_side.cache_clear()
+            passage_sentences.cache_clear()
+            if warm:
+                for _, x in pairs:
+                    passage_slots(x)
+                    passage_words(x)
+            t = time.process_time()
+            for claim, x in pairs:
+                a.assess(claim, [x])
+            rates.append(len(pairs) / (time.process_time() - t))
+        speed[name] = (rates[0], rates[1])
+    # (f) the project's hand-written stance sets (the rules were developed on them)
+    hand = []
+    for name in ("stance_pairs", "stance_heldout", "stance_realworld"):
+        path = ROOT / "tests" / "claims" / "data" / f"{name}.jsonl"
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        for aname, a in (("rules", rules), ("learned", shipped)):
+            got = [a.assess(r["claim"], [r["passage"]]).stances[0].stance for r in rows]
+            gold = [r.get("label") or r.get("stance") for r in rows]
+            right = sum(g == x for g, x in zip(gold, got, strict=True))
+            wrong_ref = sum(x == "refutes" != g for g, x in zip(gold, got, strict=True))
+            hand.append(f"| {name} | {len(rows)} | {aname} | {right / len(rows):.3f} | {wrong_ref} |")
     # (e) calibration
     raw = LearnedAssessor(replace(load_model(), temperature=1.0, platt=(1.0, 0.0)))
     outs = {"before (temperature 1, no Platt)": run(raw, dev), "after (temperature and Platt fitted)": run(shipped, dev)}
@@ -341,13 +361,13 @@ def main() -> int:
         *notes,
         "",
         *lines,
-        "## (d) Speed (one core, process time, every passage new to the caches)",
+        "## (d) Speed (one core, process time)",
         "",
-        "| assessor | pairs | pairs/s |",
-        "|---|---|---|",
-        *[f"| {k} | {len(pairs):,} | {v:,.0f} |" for k, v in speed.items()],
+        "| assessor | pairs | pairs/s, every passage new | pairs/s, passages read by ranking |",
+        "|---|---|---|---|",
+        *[f"| {k} | {len(pairs):,} | {v[0]:,.0f} | {v[1]:,.0f} |" for k, v in speed.items()],
         "",
-        "Goal: learned >= 2,000 pairs/s.",
+        "Goal: learned >= 2,000 pairs/s. Pairs: Check-COVID dev claims with their 'embedded' passages.",
         "",
         "## (e) Calibration of learned's claim confidence (Check-COVID dev, 10 bins)",
         "",
@@ -362,6 +382,15 @@ def main() -> int:
         "| bin mean confidence (after) | share correct | claims |",
         "|---|---|---|",
         *[f"| {c:.2f} | {a:.2f} | {n} |" for c, a, n in cal["after (temperature and Platt fitted)"][1] if n],
+        "",
+        "## (f) The project's hand-written stance sets (one passage each)",
+        "",
+        "The rules were developed on these sets (`tests/claims/data/`), so they favour the rules; "
+        "what counts here is the wrong refutations.",
+        "",
+        "| set | pairs | assessor | stance accuracy | wrong refutes |",
+        "|---|---|---|---|---|",
+        *hand,
         "",
     ])
     print(text)

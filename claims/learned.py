@@ -34,7 +34,7 @@ import numpy as np
 from claims.assess import reconcile, register_assessor, reviews_about
 from claims.credibility import tier_weight
 from claims.model import Assessment, Claim, PassageStance, Stance, Status
-from claims.pairfeatures import DIM, features_and_focus, read, spelled, vectorize
+from claims.pairfeatures import DIM, Side, features_and_focus, read, spelled, vectorize
 from claims.slots import TextSlots, claim_slots
 from claims.stance import Judgement, judge
 from claims.verdict import ExistingReview, decide
@@ -116,20 +116,16 @@ def read_pair(claim: str, passage: str, judgement: Judgement | None = None,
     # what pushed this class over the others: its weight minus the mean of the others'
     lead = contrib[:, best] - (contrib.sum(axis=1) - contrib[:, best]) / (len(m.classes) - 1)
     top = [int(i) for i in np.argsort(-lead)[:6] if lead[i] > 0.05]
-    said = list(dict.fromkeys(describe(feats[i][0], claim, passage) for i in top
-                              if feats[i][0] != "bias"))[:3]
     c = read(claim)
+    said = list(dict.fromkeys(describe(feats[i][0], c, f) for i in top
+                              if feats[i][0] != "bias"))[:3]
     cov = len(c.content & f.content) / len(c.content) if c.content else 0.0
     return Reading(probs, m.classes[best], m.confidence(float(p[best])), tuple(said), s, e, cov,
                    vetoed)
 
 
-def _word(stem: str, *texts: str) -> str:
-    for t in texts:
-        found = spelled(read(t), stem)
-        if found:
-            return found
-    return stem
+def _word(stem: str, side: Side) -> str:
+    return spelled(side, stem) or stem
 
 
 _DENSE = {
@@ -151,8 +147,9 @@ _DENSE = {
 }
 
 
-def describe(name: str, claim: str, passage: str) -> str:
-    """A feature name in words a person can read ("'not' in the passage only")."""
+def describe(name: str, claim: Side, passage: Side) -> str:
+    """A feature name in words a person can read ("'not' in the passage only"); ``passage`` is
+    the sentence the features were read from."""
     kind, _, rest = name.partition(":")
     if name in _DENSE:
         return _DENSE[name]
