@@ -78,6 +78,7 @@ class Encoder:
         self.model_id = model_id
         self.threads = max(1, threads if threads is not None else min(_cores(), 8))
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="encoder")
+        self._pid = os.getpid()
 
     def __repr__(self) -> str:
         return f"Encoder({self.model_id!r})"
@@ -114,6 +115,9 @@ class Encoder:
             # fewer batches than cores: smaller batches, so that every core has one
             size = min(batch_size, -(-len(order) // self.threads)) if parallel else batch_size
             batches = [order[i:i + size] for i in range(0, len(order), size)]
+            if parallel and self._pid != os.getpid():  # forked: the parent's workers are gone
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="encoder")
+                self._pid = os.getpid()
             if parallel:
                 for future in [self._pool.submit(run, chosen) for chosen in batches]:
                     future.result()

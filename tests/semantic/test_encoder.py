@@ -111,3 +111,22 @@ def test_cached_vectors_are_the_encoder_s(encoder: Encoder, tmp_path: Path) -> N
     cached = embed_cached(wh, encoder, MIXED[::-1])
     np.testing.assert_array_equal(cached, fresh[::-1])
     np.testing.assert_allclose(fresh, encoder.encode(MIXED), atol=1e-6)
+
+
+def test_a_forked_child_encodes(encoder: Encoder) -> None:
+    """The encoder is cached per process; a fork must not inherit a pool with no workers."""
+    import multiprocessing
+    import warnings
+
+    expected = encoder.encode(MIXED)
+    encoder.encode(MIXED)  # the parent's pool has started its workers
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=lambda: results.put(encoder.encode(MIXED)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded process
+        child.start()
+    got = results.get(timeout=120)
+    child.join(timeout=30)
+    assert child.exitcode == 0
+    np.testing.assert_allclose(got, expected, atol=1e-6)
