@@ -48,9 +48,10 @@ NEGATIONS = re.compile(
 )
 # States of not doing, read apart (one long alternation is slow; the lookahead skips most words).
 _STATES = re.compile(
-    r"\b(?=[nuilfdrtscq])(?:no longer|unable to|inability to|(?:lost|lose|loses|losing) "
+    r"\b(?=[nuilfdrtscqv])(?:no longer|unable to|inability to|(?:lost|lose|loses|losing) "
     r"(?:the|his|her|their|its) ability to|(?:failed|fails|fail|refused|refuses|refuse|declined|"
-    r"declines|decline) to|(?:turned|turns|turn|turning) down|(?:stopped|stops|ceased|ceases|quit|"
+    r"declines|decline) to|(?:turned|turns|turn|turning) down|(?:voted|votes|vote|voting) against|"
+    r"(?:stopped|stops|ceased|ceases|quit|"
     r"quits)(?= \w+ing\b))\b",
     re.IGNORECASE,
 )
@@ -58,7 +59,7 @@ _AFTERWARD = frozenset({"not", "never", "no", "none", "nor", "cannot", "no evide
                         "false claim", "false claims", "no longer", "unable to", "inability to"})
 # A state of not doing ("unable to walk", "lost the ability to walk", "failed to pay", "refused
 # to sign", "turned down offers to", "stopped making"): said of what follows, like "not".
-_PRIVATIVE = ("lost ", "lose", "fail", "refuse", "decline", "turn", "stop", "cease", "quit")
+_PRIVATIVE = ("lost ", "lose", "fail", "refuse", "decline", "turn", "stop", "cease", "quit", "vot")
 # Words between a cue and the predicate it denies ("did not actually say", "has not been shown
 # to cause"): the head is the word after them.
 _LIGHT = frozenset({"ever", "alway", "shown", "prov", "proven", "abl", "expect", "going", "longer"})
@@ -460,7 +461,7 @@ def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
     """The measure of a quantity: its own words, else the words just after and before it, and the
     verb that counts it ("delivered 1.31 million vehicles")."""
     own = measure_of(q.measure or "")
-    after = measure_of(text[end:end + 40].split(".")[0])
+    after = measure_of(re.split(r"[.,;:(]", text[end:end + 40])[0])
     near = _WORD.findall(re.split(r"[;:(),.]", text[max(0, start - 40):start])[-1])[-3:]
     before = measure_of(" ".join(near))
     said = tuple(w.lower() for w in near if stem(w) in MEASURE_VERBS)
@@ -471,7 +472,10 @@ def _measure_text(text: str, start: int, end: int, q: Quantity) -> Measure:
     if (own_tokens and (own_tokens[0] in _INCREMENT or "others" in own_tokens)) or any(
             w.lower() in _INCREMENT - {"more", "other", "others"} for w in near[-2:]):
         mods.add("more")
-    head = own.head if own_words else (after.head or before.head)
+    near_head = before.head
+    if q.unit not in ("count", "rank") and near_head != "money":
+        near_head = None  # "the company lost $2 billion": the money is not a count of companies
+    head = own.head if own_words else (after.head or near_head)
     return Measure(frozenset(mods), head, own_words, said)
 
 

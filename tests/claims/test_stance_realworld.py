@@ -243,3 +243,32 @@ def test_number_formats_and_idioms() -> None:
                   "illness.") != "refutes"
     assert stance("Sales of the drug fell in 2021.", "Sales of the drug increased in 2021.") == (
         "refutes")
+
+
+@pytest.mark.parametrize(("claim", "passage"), [
+    ("Police arrested 12 people on Saturday.",
+     "Police arrested 12 people on Saturday, bringing the total arrests this week to 40."),
+    ("The storm killed 20 people.", "The storm killed 20 people and injured 150 others."),
+    ("Unemployment fell to 3.5% in May.", "Unemployment fell to 3.5% in May from 3.7% in April."),
+    ("Turnout was 62 percent.", "Turnout was 62 percent, up from 55 percent in 2016."),
+    ("The bridge opened in 1932.", "Construction of the bridge began in 1923 and it opened in 1932."),
+    ("Prices rose 3% in June.", "Prices rose 3% in June, after rising 4% in May."),
+    ("The senator voted against the bill.",
+     "The senator did not vote for the bill, which passed 52-48."),
+    ("The drug did not reduce deaths.", "The drug failed to reduce deaths in the trial."),
+    ("The governor signed the bill into law on Tuesday.",
+     "The bill, which the governor signed on Tuesday, does not take effect until January."),
+    ("The company lost $2 billion last year.",
+     "The company lost $2 billion last year, compared with a profit of $1 billion in 2021."),
+    ("Her book sold 1 million copies in its first week.",
+     "Her book sold 1 million copies in its first week and 3 million in its first year."),
+])
+def test_accurate_news_paraphrases_are_not_refuted(claim: str, passage: str) -> None:
+    assert stance(claim, passage) == "supports"
+
+
+def test_voting_against_is_the_opposite_of_voting_for() -> None:
+    assert stance("The senator voted against the bill.",
+                  "The senator voted for the bill, which passed 52-48.") == "refutes"
+    assert stance("The senator voted for the bill.",
+                  "The senator voted against the bill, which passed 52-48.") == "refutes"
