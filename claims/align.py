@@ -228,7 +228,7 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
     best = max(share(p) for p in candidates)
     closest = [p for p in candidates if share(p) == best]
     for p in closest:
-        if p.date is not None and dates_agree(c.date, p.date):
+        if p.date is not None and dates_agree(c.date, p.date) and _overlap(c.date, p.date):
             return Aligned("match", c, p)
     # the claim's date, as precise as the claim gives it, is in the sentence: another date in it
     # belongs to something else ("born 12 June 1875 -- died 1 December 1947")
@@ -251,6 +251,13 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
         if len(ranked) == 1 or len(ranked[0].context & c.context) > len(ranked[1].context & c.context):
             return Aligned("conflict", c, ranked[0])
     return Aligned("absent", c)
+
+def _overlap(a: DateRef, b: DateRef) -> bool:
+    """Whether two dates give some part in common: "February 12" and "2015" share none, so their
+    agreeing says nothing."""
+    return any(x is not None and y is not None
+               for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day)))
+
 
 def _as_precise(p: DateRef, c: DateRef) -> bool:
     """Whether ``p`` gives every part ``c`` gives."""

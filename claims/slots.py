@@ -69,7 +69,7 @@ _DENIALS = frozenset({"denied", "denies", "deny", "denying", "rejected", "refute
                       "debunked", "falsely"})
 _NOT_NEGATION = re.compile(
     r"\b(?:not only|no doubt|no wonder|nothing but|not just|no later than|no fewer than|"
-    r"no less than|no more than|not\b[^.;]{0,40}?\buntil|"
+    r"no less than|no more than|not\b[^.;]{0,40}?\b(?:until|since)|"
     r"(?:must|may|shall|should) not|not (?:be )?(?:allowed|permitted))\b",  # a rule, not a denial
     re.IGNORECASE,
 )

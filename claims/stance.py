@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from claims.align import (
     Aligned,
@@ -122,6 +123,17 @@ def _idiom(text: str, word: str) -> bool:
     "fell ill", "grew up"), not a change of amount."""
     uses = [m for m in _WORD.finditer(text) if stem(m.group(0)) == word]
     return bool(uses) and all(_IDIOM_AFTER.match(text, m.end()) for m in uses)
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|shall|won't|(?:is|are|was|were) (?:set|expected|scheduled|due|going|poised) to|"
+    r"plans? to|intends? to)\b|\w['’]ll\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _future(text: str) -> bool:
+    """Whether a text tells of something to come ("will play", "is set to open")."""
+    return _FUTURE.search(text) is not None
 
 
 def _sides(text: str, word: str) -> tuple[set[str], set[str]]:
@@ -236,7 +248,7 @@ def _names_subject(key: frozenset[str], s: Sentence, c: Sentence) -> bool:
 
 def _read_sentence(
     c: Sentence, s: Sentence, pass_cov: float, claim_key: frozenset[str] = frozenset(),
-    predicate: frozenset[str] = frozenset(),
+    predicate: frozenset[str] = frozenset(), passage: frozenset[str] = frozenset(),
 ) -> _Read:
     cov = _coverage(c.tokens, s.tokens)
     topic = max(cov, 0.85 * pass_cov, 0.6 * cov + 0.4 * pass_cov)
@@ -259,7 +271,7 @@ def _read_sentence(
     if s.reports and not c.reports:
         return _Read(s, "neutral", 0.1, "tells that the claim was made; it is no evidence for it",
                      topic, tuple(qs + ds))
-    stance, score, reason = _sentence_judgement(c, s, cov, topic, qs, ds, predicate)
+    stance, score, reason = _sentence_judgement(c, s, cov, topic, qs, ds, predicate, passage)
     if stance != "neutral" and topic < MIN_TOPIC:
         stance, score, reason = "neutral", 0.1, f"too little about the claim: {reason}"
     return _Read(s, stance, score, reason, topic, tuple(qs + ds))
@@ -267,7 +279,7 @@ def _read_sentence(
 
 def _sentence_judgement(
     c: Sentence, s: Sentence, cov: float, topic: float, qs: list[Aligned], ds: list[Aligned],
-    predicate: frozenset[str] = frozenset(),
+    predicate: frozenset[str] = frozenset(), passage: frozenset[str] = frozenset(),
 ) -> tuple[Stance, float, str]:
     """(stance, score, reason) for one sentence of a passage."""
     hedge = 0.85 if s.hedge and s.hedge != c.hedge else 1.0
@@ -286,6 +298,8 @@ def _sentence_judgement(
     unbacked = {w for w in c.tokens & EVALUATIVE
                 if w not in s.tokens and not (EVALUATIVE_KIN.get(w, frozenset()) & s.tokens)}
     denial = _denial(c.tokens, s.negations, c.lemmas)
+    if denial is not None and _future(c.text) and not _future(s.text):
+        denial = None  # "has not played here since 2016" does not deny "will play 40 shows"
     # both deny the same thing ("did not intend to cause harm" / "never intended to hurt anyone",
     # "can no longer walk" / "unable to walk"): they agree
     both = denial is not None and any(n.scope & denial.scope for n in c.negations)
@@ -316,8 +330,9 @@ def _sentence_judgement(
             why = f"states what the claim denies ('{c.negations[0].cue}')"
         return "refutes", score, why + hedged
     if not both:
-        unsaid = next((n for n in c.negations if not n.side and n.head and n.head not in s.lemmas),
-                      None)
+        # (said elsewhere in the passage, the rest of the claim may still be borne out here)
+        unsaid = next((n for n in c.negations if not n.side and n.head and n.head not in s.lemmas
+                       and not any(lemma(w) == n.head for w in passage)), None)
         if unsaid is not None and unsaid.head is not None:
             # "not a jazz album" is neither said nor denied by "a studio album"
             shown = [w for w in _WORD.findall(c.text) if lemma(stem(w)) == unsaid.head]
@@ -440,7 +455,8 @@ def judge(claim: TextSlots, passage: str) -> Judgement:
         why = "does not name whom the claim is about" if not named else "not about the claim"
         return Judgement("neutral", 0.0, round(pass_cov, 3),
                          f"{why} ({shared} of {len(c.tokens)} key words)")
-    best = _settle([_read_sentence(c, s, pass_cov, claim.key_entities, claim.predicate)
+    best = _settle([_read_sentence(c, s, pass_cov, claim.key_entities, claim.predicate,
+                                   slots.tokens)
                     for s in slots.sentences])
     reason = best.reason + (_aliases(claim, slots) if best.stance != "neutral" else "")
     return Judgement(

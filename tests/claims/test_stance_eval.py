@@ -34,8 +34,11 @@ FLOORS = {
     # contradiction); measured 2026-12-02 at 6f6e8af: accuracy 0.986, F1 supports 0.984,
     # refutes 1.000, neutral 0.971 (rows added later may lower them: say so when moving a floor).
     # 22 rows added after the fixes (rw73-rw94) scored 20 of 22 before any change; with the two
-    # fixed, 94 rows: accuracy 0.989, F1 supports 0.987, refutes 1.000, neutral 0.979
-    "stance_realworld.jsonl": {"accuracy": 0.96, "supports": 0.96, "refutes": 0.97, "neutral": 0.95},
+    # fixed, 94 rows: accuracy 0.989, F1 supports 0.987, refutes 1.000, neutral 0.979. Four rows
+    # of several sentences added (rw95-rw98; rw98, a two-part claim told over two sentences,
+    # stays neutral): 98 rows, accuracy 0.980, F1 supports 0.975, refutes 1.000, neutral 0.962;
+    # floors moved down with them, still 3 points under
+    "stance_realworld.jsonl": {"accuracy": 0.95, "supports": 0.94, "refutes": 0.97, "neutral": 0.93},
 }
 
 

@@ -272,3 +272,18 @@ def test_voting_against_is_the_opposite_of_voting_for() -> None:
                   "The senator voted for the bill, which passed 52-48.") == "refutes"
     assert stance("The senator voted for the bill.",
                   "The senator voted against the bill, which passed 52-48.") == "refutes"
+
+
+def test_stories_in_several_sentences() -> None:
+    tour = ("The band's tour of North America opens on June 3 in Seattle and runs to late August. "
+            "The band has not played in the United States since 2016. Tickets go on sale Friday.")
+    # a past "has not played ... since" denies no future show
+    assert stance("The band will play 40 shows across North America starting in June.", tour) != (
+        "refutes")
+    assert stance("The band will play in the United States this summer.",
+                  "The band said it will not play in the United States this summer.") == "refutes"
+    plague = ("Health officials in Oregon said a resident had been infected with bubonic plague. "
+              "The last case in the state was in 2015.")
+    # "February 12" and "2015" share no part: agreeing on none, they bear nothing out
+    got = judge(claim_slots("Oregon confirmed a case of bubonic plague on February 12."), plague)
+    assert got.stance == "neutral" and "matches 'February 12'" not in got.reason
