@@ -9,6 +9,7 @@ Sentences of 20-30 word pieces (with [CLS] and [SEP]) are made from a fixed news
 - ``semantic.Encoder.encode`` at batch 32, 8 and 1 (best and median of ``--repeats``), and at
   batch 32 with ``threads=1`` (one batch at a time on BLAS's own threads, the alternative to
   batches in parallel on single-threaded BLAS);
+- the same at batch 32 on passages of 120-256 word pieces (what passage ranking encodes);
 - the plain reference below: the same model written the obvious way (separate Q, K, V products,
   ``W.T`` at each call, erf GELU, one batch at a time on BLAS's own threads), at batch 32;
 - the embedding cache: encode-and-store, then read back, of the same sentences.
@@ -57,6 +58,13 @@ def sentences(encoder: Encoder, count: int, seed: int = 7) -> list[str]:
             if 20 <= len(ids) <= 30:
                 found.append(text)
     return found[:count]
+
+
+def passages(encoder: Encoder, count: int, seed: int = 11) -> list[str]:
+    """``count`` passages of 120-256 word pieces (the longest are truncated at 256), deterministic."""
+    rng = random.Random(seed)
+    return [" ".join(" ".join(rng.choices(WORDS, k=rng.randint(14, 24))) + "."
+                     for _ in range(rng.randint(6, 12))) for _ in range(count)]
 
 
 def flops(token_counts: Sequence[int]) -> float:
@@ -229,6 +237,11 @@ def main() -> None:
         work = total_flops * len(subset) / len(texts)
         times = timed(lambda s=subset, b=batch_size: encoder.encode(s, batch_size=b), args.repeats)
         rows.append((f"semantic.Encoder, batch {batch_size}", len(subset), times, work))
+    long_texts = passages(encoder, max(32, len(texts) // 4))
+    long_counts = [len(i) for i in encoder.token_ids(long_texts)]
+    times = timed(lambda: encoder.encode(long_texts, batch_size=32), args.repeats)
+    rows.append((f"semantic.Encoder, batch 32, passages of {min(long_counts)}-{max(long_counts)} "
+                 "word pieces", len(long_texts), times, flops(long_counts)))
     serial = Encoder(encoder._bert, encoder._tokenizer, encoder.model_id, threads=1)
     times = timed(lambda: serial.encode(texts, batch_size=32), args.repeats)
     rows.append(("semantic.Encoder, batch 32, one batch at a time on BLAS's threads", len(texts),

@@ -102,7 +102,9 @@ class Bert:
         x3 += self.position[:length]
         x3 += self.token_type
         _layer_norm(x, self.emb_ln_g, self.emb_ln_b)
-        bias = np.where(mask, np.float32(0), MASKED).astype(np.float32)[:, None, None, :]
+        bias = None  # no padding in this batch: nothing to mask
+        if not mask.all():
+            bias = np.where(mask, np.float32(0), MASKED).astype(np.float32)[:, None, None, :]
         for layer in self.layers:
             x = self._block(x, layer, batch, length, bias)
         weights = mask.astype(np.float32)
@@ -110,13 +112,18 @@ class Bert:
         pooled /= weights.sum(axis=1, keepdims=True)
         return pooled
 
-    def _block(self, x: F32, layer: Layer, batch: int, length: int, bias: F32) -> F32:
+    def _block(self, x: F32, layer: Layer, batch: int, length: int, bias: F32 | None) -> F32:
         qkv = x @ layer.qkv_w
         qkv += layer.qkv_b
         heads = qkv.reshape(batch, length, 3, HEADS, HEAD_SIZE).transpose(2, 0, 3, 1, 4)
         scores = heads[0] @ heads[1].transpose(0, 1, 3, 2)  # (batch, heads, length, length)
-        scores += bias
-        _softmax(scores)
+        if bias is not None:
+            scores += bias
+        if not _softmax(scores):
+            scores = heads[0] @ heads[1].transpose(0, 1, 3, 2)
+            if bias is not None:
+                scores += bias
+            _softmax_rows(scores)
         context = (scores @ heads[2]).transpose(0, 2, 1, 3).reshape(batch * length, HIDDEN)
         attended = context @ layer.out_w
         attended += layer.out_b
@@ -149,11 +156,34 @@ def _layer_norm(x: F32, gamma: F32, beta: F32) -> None:
     x += beta
 
 
-def _softmax(scores: F32) -> None:
-    """In place over the last axis."""
+def _softmax(scores: F32) -> bool:
+    """In place over the last axis, shifted by each (sentence, head) matrix's maximum.
+
+    One reduction over a contiguous matrix costs less than one per row. It is exact unless a
+    row's own maximum lies so far below the matrix's that its terms lose precision; a row sum
+    under 1e-25 (row maximum more than about 63 below) catches that, and then this returns
+    False with ``scores`` spoilt, for the caller to recompute with ``_softmax_rows``.
+    """
+    batch, heads, rows, cols = scores.shape
+    flat = scores.reshape(batch * heads, rows * cols)
+    flat -= flat.max(axis=1)[:, None]
+    np.exp(scores, out=scores)
+    sums = scores.sum(axis=-1, keepdims=True)
+    if sums.min() < _TINY_SUM:
+        return False
+    np.reciprocal(sums, out=sums)
+    scores *= sums
+    return True
+
+
+def _softmax_rows(scores: F32) -> None:
+    """In place over the last axis, each row shifted by its own maximum."""
     scores -= scores.max(axis=-1, keepdims=True)
     np.exp(scores, out=scores)
     scores /= scores.sum(axis=-1, keepdims=True)
+
+
+_TINY_SUM = np.float32(1e-25)
 
 
 def _gelu(h: F32) -> None:
