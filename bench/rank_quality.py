@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.__main__ import machine
+from bench._vectors import encode
 from claims import rank
 from claims.rank import PassageIndex
 from claimtrack.settings import load_settings
@@ -144,22 +145,6 @@ def scores(cases: Sequence[Case], ranker: Ranker) -> dict[str, float]:
     n = max(1, len(cases))
     return {**{f"@{k}": hits[k] / n for k in KS}, "mrr": reciprocal / n, "n": len(cases),
             "hits5": hits[5]}
-
-
-def encode(encoder: object, texts: Sequence[str], cache: Path | None = None
-           ) -> dict[str, np.ndarray]:
-    """Unit vectors by text; ``cache`` (an .npz of texts and vectors, for reruns) is read when
-    it was written by the same model and written otherwise."""
-    unique = list(dict.fromkeys(texts))
-    model = str(encoder.model_id)  # type: ignore[attr-defined]
-    if cache is not None and cache.is_file():
-        held = np.load(cache, allow_pickle=False)
-        if str(held["model"]) == model and list(held["texts"]) == unique:
-            return dict(zip(unique, held["vectors"], strict=True))
-    vectors = encoder.encode(unique)  # type: ignore[attr-defined]
-    if cache is not None:
-        np.savez(cache, model=np.array(model), texts=np.array(unique), vectors=vectors)
-    return dict(zip(unique, vectors, strict=True))
 
 
 def split_cases(setting: Setting) -> tuple[list[Case], list[Case]]:

@@ -6,6 +6,12 @@ mapped through a small synonym table (users/accounts/players -> user). ``claim_i
 tokens, so word order and filler do not change it. ``same_claim`` is the fuzzy check for two wordings
 whose ids differ: same numbers, no conflicting entity, no negation flip, and most of the shorter
 claim's content found in the longer one.
+
+``same_meaning`` adds the sentence encoder: two wordings that share few words are one claim when
+their vectors are close (cosine >= ``SAME_COSINE``, calibrated on Check-COVID train in
+``bench/identity_quality.py``) and their slots agree: the same numbers, agreeing dates, no
+conflicting entity, no denial or opposite word on one side only. Closeness never overrides a
+slot: "200 million" and "300 million" read alike to an encoder, and stay two claims.
 """
 
 from __future__ import annotations
@@ -14,10 +20,15 @@ import hashlib
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from claims.dates import find_date_spans
 from claims.entities import find_entity_spans
+from claims.matching import conflict, facts_of, opposed
 from claims.quantities import find_quantity_spans
+
+# Cosine from which two wordings whose slots agree are one claim (bench/results/identity_quality.md).
+SAME_COSINE = 0.99
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -114,11 +125,15 @@ def claim_id(text: str) -> str:
     return "c_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _sets(text: str) -> tuple[set[str], set[str], set[str], set[str], bool]:
-    toks = set(_tokens(text))
-    nums = {t for t in toks if t[0] == "#"}
-    ents = {t for t in toks if t[0] == "$"}
-    dates = {t for t in toks if t[0] == "@"}
+Sets = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], bool]
+
+
+@lru_cache(maxsize=16384)
+def _sets(text: str) -> Sets:
+    toks = frozenset(_tokens(text))
+    nums = frozenset(t for t in toks if t[0] == "#")
+    ents = frozenset(t for t in toks if t[0] == "$")
+    dates = frozenset(t for t in toks if t[0] == "@")
     return toks - {"not"}, nums, ents, dates, "not" in toks
 
 
@@ -130,11 +145,7 @@ def same_claim(a: str, b: str) -> bool:
         return False
     if ta == tb:
         return True
-    if (na or nb) and (na.isdisjoint(nb) or not (na <= nb or nb <= na)):
-        return False  # 200 million is not 300 million, and a number is not its absence
-    if da and db and not _dates_agree(da, db):
-        return False
-    if ea and eb and ea.isdisjoint(eb):
+    if not _slots_agree((ta, na, ea, da, nega), (tb, nb, eb, db, negb)):
         return False
     ta -= da  # dates were just compared part by part ("June 1" vs "1 June 2017")
     tb -= db
@@ -146,7 +157,65 @@ def same_claim(a: str, b: str) -> bool:
     return SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio() >= 0.9
 
 
-def _dates_agree(da: set[str], db: set[str]) -> bool:
+def _slots_agree(a: Sets, b: Sets) -> bool:
+    _, na, ea, da, nega = a
+    _, nb, eb, db, negb = b
+    if nega != negb:
+        return False
+    if (na or nb) and (na.isdisjoint(nb) or not (na <= nb or nb <= na)):
+        return False  # 200 million is not 300 million, and a number is not its absence
+    if da and db and not _dates_agree(da, db):
+        return False
+    return not (ea and eb and ea.isdisjoint(eb))
+
+
+# Words a reversed claim swaps for their opposite, as written (several are stop words elsewhere).
+_SWAPS = (
+    "more less", "more fewer", "higher lower", "greater smaller", "greater lesser", "twice half",
+    "present absent", "increase decrease", "increased decreased", "increases decreases",
+    "increase reduce", "increased reduced", "increases reduces", "increasing decreasing",
+    "likely unlikely", "able unable", "safe unsafe", "safe dangerous", "effective ineffective",
+    "positive negative", "better worse", "stronger weaker", "strong weak", "rise fall",
+    "rose fell", "raise lower", "raises lowers", "easier harder", "easy hard", "before after",
+    "many few", "most least", "high low", "large small", "larger smaller", "long short",
+    "longer shorter", "earlier later", "faster slower", "worsened improved", "helps hurts",
+)
+_SWAP: dict[str, frozenset[str]] = {}
+for _pair in _SWAPS:
+    _x, _y = _pair.split()
+    _SWAP[_x] = _SWAP.get(_x, frozenset()) | {_y}
+    _SWAP[_y] = _SWAP.get(_y, frozenset()) | {_x}
+
+
+@lru_cache(maxsize=16384)
+def _plain_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+", text.lower()))
+
+
+def swapped(a: str, b: str) -> bool:
+    """One text has a word the other replaces with its opposite ("more" / "less likely")."""
+    wa, wb = _plain_words(a), _plain_words(b)
+    only_a, only_b = wa - wb, wb - wa
+    return any(_SWAP.get(w, frozenset()) & only_b for w in only_a)
+
+
+def slots_agree(a: str, b: str) -> bool:
+    """Whether nothing two wordings pin down differs: numbers, dates, entities, polarity, and
+    no opposite word on one side only ("increases" / "decreases")."""
+    if not _slots_agree(_sets(a), _sets(b)) or swapped(a, b):
+        return False
+    fa, fb = facts_of(a), facts_of(b)
+    return conflict(fa, fb) is None and not opposed(fa, fb)
+
+
+def same_meaning(a: str, b: str, cosine: float, *, threshold: float = SAME_COSINE) -> bool:
+    """``same_claim`` or sentence vectors at least ``threshold`` close (``cosine`` is the two
+    texts' vector cosine), and every slot agreeing: stricter than ``same_claim`` alone, which
+    lets an opposite word through ("lower" / "higher" growth rates)."""
+    return (same_claim(a, b) or cosine >= threshold) and slots_agree(a, b)
+
+
+def _dates_agree(da: frozenset[str], db: frozenset[str]) -> bool:
     """Dates agree when some date on each side matches on every part both give: "June 1" (no
     year) agrees with "1 June 2017", "2017" with "2017-06-01"; "June 1" and "June 2" do not."""
     def parts(token: str) -> list[str]:

@@ -58,7 +58,7 @@ def check_article(
         found: list[tuple[Claim, str]] = []
         for article in read_articles:
             extracted = extract_task(article)
-            stored = stages.store_article(wh, run_id, article, extracted, clock())
+            stored = stages.store_article(wh, run_id, article, extracted, clock(), settings)
             found.extend((c, article.id) for c in stored)
         timed("extract", t)
         t = time.perf_counter()

@@ -10,8 +10,10 @@ from prefect import flow
 import sources
 from claimtrack.errors import ClaimtrackError, InputError
 from claimtrack.settings import Settings
+from flows import encoding
 from sources.model import Document
 from warehouse import corpus as corpus_store
+from warehouse.corpus_vectors import embed_corpus
 from warehouse.db import Warehouse
 
 
@@ -45,5 +47,9 @@ def import_corpus(items: list[str], settings: Settings) -> dict[str, Any]:
             problems.append({"path": result.url, "reason": "no main text"})
             continue
         docs.append((read, None))
-    added = corpus_store.add_documents(Warehouse(settings.db), docs)
-    return {"documents": len(docs), "added": added, "skipped": len(problems), "problems": problems}
+    wh = Warehouse(settings.db)
+    added = corpus_store.add_documents(wh, docs)
+    encoder, _ = encoding.load(settings)  # semantic search needs passage vectors, made now
+    embedded = embed_corpus(wh, encoder) if encoder is not None else 0
+    return {"documents": len(docs), "added": added, "skipped": len(problems), "problems": problems,
+            "embedded": embedded}

@@ -16,10 +16,10 @@ import sources
 from claims.model import Assessment, Claim
 from claimtrack.errors import InputError
 from claimtrack.settings import Settings
+from flows import encoding
 from flows.assessors import assessor_for, llm_meter
 from flows.factchecks import FactCheckMatch, claim_matches, existing_reviews
 from sources.model import Article, Candidate, ClaimReviewRating, Document, FetchResult, Passage
-from warehouse import corpus as corpus_store
 from warehouse import llm_cache, queries, store
 from warehouse.db import Connection, Warehouse
 
@@ -89,12 +89,15 @@ def extract(article: Article) -> list[Claim]:
 
 
 def store_article(
-    wh: Warehouse, run_id: str, article: Article, found: Sequence[Claim], now: datetime
+    wh: Warehouse, run_id: str, article: Article, found: Sequence[Claim], now: datetime,
+    settings: Settings | None = None,
 ) -> list[Claim]:
-    """Store the article and its claims; a claim already known under another wording keeps its id."""
+    """Store the article and its claims; a claim already known under another wording keeps its id
+    (by meaning too when ``settings`` name an installed sentence encoder)."""
+    encoder = encoding.load(settings)[0] if settings is not None else None
     with wh.transaction() as con:
         store.save_article(con, article, run_id, now)
-        known = queries.match_existing_claims(con, found)
+        known = queries.match_existing_claims(con, found, encoder)
         resolved = [replace(c, id=known.get(c.id, c.id)) for c in found]
         store.save_claims(
             con, article.id, resolved, [claims.normalize_claim(c.text) for c in resolved], run_id, now
@@ -107,12 +110,13 @@ def discover(
     provider_names: Sequence[str] | None = None,
 ) -> Discovered:
     names = tuple(provider_names or settings.providers.enabled)
+    search = encoding.corpus_search(settings)  # keyword hits, fused with semantic ones if it can
     providers = sources.build_providers(
         names,
         settings.providers,
         article=article,
-        corpus_search=lambda query, limit: corpus_store.search_corpus(wh, query, limit),
-        corpus_search_many=lambda qs, limit: corpus_store.search_corpus_many(wh, qs, limit),
+        corpus_search=lambda query, limit: search(wh, [query], limit)[0],
+        corpus_search_many=lambda qs, limit: search(wh, qs, limit),
         user_agent=settings.fetch.user_agent,
     )
     out = Discovered()
@@ -255,6 +259,10 @@ def assess(
         with wh.connect(read_only=True) as con:
             previous = queries.current_statuses(con, [c.id for c, _ in found])
     matched = claim_matches(wh, settings, [c for c, _ in found])
+    # passages fused with sentence vectors when the encoder is installed (words alone otherwise)
+    known = encoding.table(wh, settings, [c.text for c, _ in found] + [
+        p.text for c, _ in found for cand in discovered.by_claim.get(c.id, [])
+        for p in (reads[cand.url].passages if cand.url in reads else ())])
     verdicts = []
     for claim, article_id in found:
         pool: list[tuple[SourceRead, Passage, str]] = []
@@ -274,7 +282,7 @@ def assess(
             )
         reviews.extend(existing_reviews(matched.get(claim.id, ()), reviews))
         texts = [p.text for _, p, _ in pool]
-        top = claims.rank_passages(claim, texts, top=5)
+        top = encoding.rank(claim, texts, known, top=5)
         chosen = [pool[i] for i, _ in top]
         before = meter.usage if meter else None
         assessment = assessor.assess(
@@ -316,10 +324,12 @@ def llm_usage(verdicts: Sequence[ClaimVerdict]) -> list[llm_cache.LLMUsage]:
     return list(total.values())
 
 
-def store_standalone(wh: Warehouse, run_id: str, given: Sequence[Claim], now: datetime) -> list[Claim]:
+def store_standalone(wh: Warehouse, run_id: str, given: Sequence[Claim], now: datetime,
+                     settings: Settings | None = None) -> list[Claim]:
     """Store claims checked without an article (``claimtrack verify``); no mentions."""
+    encoder = encoding.load(settings)[0] if settings is not None else None
     with wh.transaction() as con:
-        known = queries.match_existing_claims(con, given)
+        known = queries.match_existing_claims(con, given, encoder)
         resolved = [replace(c, id=known.get(c.id, c.id)) for c in given]
         store.save_claims(
             con, None, resolved, [claims.normalize_claim(c.text) for c in resolved], run_id, now

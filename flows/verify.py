@@ -59,7 +59,7 @@ def verify_claims(
     run_id = begin_run(wh, "verify_claims", {"claims": texts, "providers": providers}, clock())
     try:
         given = [make_claim(t) for t in texts]
-        stored = stages.store_standalone(wh, run_id, given, clock())
+        stored = stages.store_standalone(wh, run_id, given, clock(), settings)
         unique = list({c.id: c for c in stored}.values())
         discovered = discover_task(wh, settings, None, unique, providers)
         reads = fetch_task(wh, settings, run_id, discovered, clock)

@@ -5,13 +5,23 @@ search works offline. Its index is a snapshot of the table (``PRAGMA create_fts_
 not follow later inserts), so every import that changes documents rebuilds it in the same
 transaction; ``corpus_index_state`` records that it is current, and a search rebuilds it first
 if it is not.
+
+Semantic search (optional, when a sentence encoder is installed): ``embed_corpus`` splits each
+document into passages (``corpus_passages``) whose vectors live in the embedding cache, and
+``search_corpus_many`` given an ``embed`` function fuses the BM25 ranking with the documents'
+best passage cosine by reciprocal rank fusion. The cosine is an exact scan in numpy, not an
+HNSW index from DuckDB's vss extension: an HNSW index in the database file needs
+``hnsw_enable_experimental_persistence``, whose WAL recovery is not implemented (a crash can
+lose or corrupt the index, and every process opening the file would need vss loaded to replay
+it), and building one in memory at each search took minutes for 20,000 vectors here where the
+scan takes milliseconds (docs/semantic.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from functools import cache
@@ -19,15 +29,23 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 
+from claims.rank import RRF_K, SEMANTIC_WEIGHT
 from claimtrack.errors import WarehouseError
 from sources.model import Candidate, ClaimReviewRating, Document
 from sources.urls import canonical_url
+from warehouse.corpus_vectors import nearest_documents, passage_matrix
 from warehouse.db import Connection, Warehouse
 from warehouse.ids import stable_id
 
 SNIPPET_CHARS = 300
 MIN_TERMS = 2  # a document sharing one word with a query is noise, not a candidate source
+# A document joins on meaning alone when one of its passages reaches this cosine with the query
+# (unrelated sentences score about 0 to 0.2 with all-MiniLM-L6-v2).
+MIN_COSINE = 0.4
+Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]  # texts -> unit vectors, in order
 # What the tokenizer drops: everything but letters and digits. fts's default, (\.|[^a-z])+,
 # drops digits ("200 million" would match any "million") and every non-Latin script.
 _IGNORE = r"(\.|[^\p{L}\p{N}])+"
@@ -129,6 +147,8 @@ def add_documents(warehouse: Warehouse, docs: Iterable[tuple[Document, str | Non
         replaced = [r[0] for r in new if r[0] in held]
         if replaced:
             con.execute("DELETE FROM corpus_documents WHERE id IN (SELECT unnest(?))", [replaced])
+            con.execute("DELETE FROM corpus_passages WHERE doc_id IN (SELECT unnest(?))",
+                        [replaced])
         columns = [list(c) for c in zip(*new, strict=True)]
         con.execute(
             "INSERT INTO corpus_documents SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
@@ -213,7 +233,8 @@ LIMIT ?
 Hit = tuple[str, str | None, str, str | None]
 
 
-def _search(con: Connection, query: str, limit: int) -> list[Hit]:
+def _ranked(con: Connection, query: str, limit: int) -> list[str]:
+    """Document ids by BM25, best first."""
     if not query.strip():
         return []
     row = con.execute(_TERMS, [query]).fetchone()
@@ -222,24 +243,45 @@ def _search(con: Connection, query: str, limit: int) -> list[Hit]:
         return []
     sql = _SEARCH.format(fts=_FTS, termids=", ".join(map(str, termids)),  # integers from dict
                          min_terms=min(MIN_TERMS, words))
-    ranked = [str(row[0]) for row in con.execute(sql, [limit]).fetchall()]
+    return [str(row[0]) for row in con.execute(sql, [limit]).fetchall()]
+
+
+def _fuse(keyword: Sequence[str], semantic: Sequence[str], limit: int) -> list[str]:
+    """Weighted reciprocal rank fusion, the weights ``claims.rank`` uses for passages."""
+    score: dict[str, float] = {}
+    for rank, doc in enumerate(keyword, start=1):
+        score[doc] = (1 - SEMANTIC_WEIGHT) / (RRF_K + rank)
+    for rank, doc in enumerate(semantic, start=1):
+        score[doc] = score.get(doc, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    return sorted(score, key=lambda d: (-score[d], d))[:limit]
+
+
+def _search(con: Connection, query: str, limit: int) -> list[Hit]:
+    return _details(con, _ranked(con, query, limit))
+
+
+def _details(con: Connection, ranked: Sequence[str]) -> list[Hit]:
     if not ranked:
         return []
     # fetched apart: joining the ranking to the text column scans every document's text
     found = {row[0]: row for row in con.execute(
         "SELECT id, url, title, text, claim_review FROM corpus_documents "
-        "WHERE id IN (SELECT unnest(?))", [ranked]).fetchall()}
+        "WHERE id IN (SELECT unnest(?))", [list(ranked)]).fetchall()}
     return [(str(found[i][1]), found[i][2], str(found[i][3]), found[i][4])
             for i in ranked if i in found]
 
 
-def search_corpus(warehouse: Warehouse, query: str, limit: int) -> list[Candidate]:
-    """The best ``limit`` corpus documents for ``query`` by BM25 (title and text), best first."""
-    return search_corpus_many(warehouse, [query], limit)[0]
+def search_corpus(warehouse: Warehouse, query: str, limit: int, *, embed: Embed | None = None,
+                  model: str | None = None) -> list[Candidate]:
+    """The best ``limit`` corpus documents for ``query`` by BM25 (title and text), best first;
+    fused with semantic hits when ``embed`` and its ``model`` are given and the corpus has
+    passage vectors for that model."""
+    return search_corpus_many(warehouse, [query], limit, embed=embed, model=model)[0]
 
 
 def search_corpus_many(
-    warehouse: Warehouse, queries: Sequence[str], limit: int
+    warehouse: Warehouse, queries: Sequence[str], limit: int, *, embed: Embed | None = None,
+    model: str | None = None,
 ) -> list[list[Candidate]]:
     """``search_corpus`` for many queries on one connection (opening one costs ~0.2 s)."""
     if limit <= 0 or not any(q.strip() for q in queries):
@@ -256,9 +298,17 @@ def search_corpus_many(
             raise
         if not ready:
             return [[] for _ in queries]
+        doc_ids, matrix = passage_matrix(con, model) if embed and model else ([], None)
+        vectors = embed(list(queries)) if doc_ids and embed is not None else None
         found = []
-        for query in queries:
-            rows = _search(con, query, limit)
+        for n, query in enumerate(queries):
+            if vectors is None or matrix is None or not query.strip():
+                rows = _search(con, query, limit)
+            else:
+                depth = max(limit * 2, 10)
+                near = nearest_documents(doc_ids, matrix, vectors[n], depth, MIN_COSINE)
+                rows = _details(con, _fuse(_ranked(con, query, depth), [d for d, _ in near],
+                                           limit))
             found.append([
                 Candidate(url=url, title=title or "", provider="corpus", rank=rank, query=query,
                           snippet=" ".join(text[:SNIPPET_CHARS].split()), text=text,
