@@ -47,10 +47,11 @@ def local(settings: Settings, base: str) -> Settings:
 
 
 def by_text(wh: Warehouse) -> dict[str, str]:
+    """The site's three tracked claims by short name (other sentences a page adds are not named)."""
     with wh.connect(read_only=True) as con:
         rows = con.execute("SELECT id, text FROM claims").fetchall()
     names = {"Elbrus": "elbrus", "UNESCO": "heritage", "Railway": "railway"}
-    return {cid: next(n for k, n in names.items() if k in text) for cid, text in rows}
+    return {cid: n for cid, text in rows for k, n in names.items() if k in text}
 
 
 def test_three_rounds_record_exactly_what_changed(
