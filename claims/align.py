@@ -209,7 +209,7 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
     # galaxy was launched in 2021") is not the claim's date
     def another_verb(p: Slot) -> bool:
         return (p.verb is not None and p.verb not in claim.lemmas
-                and any(lemma(v) in sentence.past for v in c.verbs))
+                and any(lemma(v) in p.apart for v in c.verbs))
 
     candidates = [p for p in sentence.dates if p.date is not None
                   and (p.of is None or p.of in claim.tokens) and not another_verb(p)
@@ -230,10 +230,12 @@ def align_date(c: Slot, claim: Sentence, sentence: Sentence, cov: float) -> Alig
     for p in closest:
         if p.date is not None and dates_agree(c.date, p.date) and _overlap(c.date, p.date):
             return Aligned("match", c, p)
-    # the claim's date, as precise as the claim gives it, is in the sentence: another date in it
-    # belongs to something else ("born 12 June 1875 -- died 1 December 1947")
-    if any(p.date is not None and dates_agree(c.date, p.date) and _as_precise(p.date, c.date)
-           for p in candidates):
+    # the claim's date, as precise as the claim gives it (a month at least: a bare year is often
+    # another event's), is in the sentence: another date in it belongs to something else ("born
+    # 12 June 1875 -- died 1 December 1947")
+    if c.date.month is not None and any(
+            p.date is not None and dates_agree(c.date, p.date) and _as_precise(p.date, c.date)
+            for p in candidates):
         return Aligned("absent", c)
     for p in closest:
         shared = p.context & c.context

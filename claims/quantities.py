@@ -125,6 +125,7 @@ _QUALIFIER_RE = re.compile(
     re.IGNORECASE,
 )
 _NAME_BEFORE = re.compile(r"\b(?!(?:In|On|By|Since|From|To|At|Of|The|About|Some|Over|Under|Nearly|Almost|Around|More|Less|Only|Just|All|And|Than|With|For)\b)[A-Z][A-Za-z]+\s$")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}\b")
 _TALLY = re.compile(r"[-–]\d")
 _TALLY_BEFORE = re.compile(r"\d[-–]$")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -237,6 +238,8 @@ def _quantity_spans(text: str) -> tuple[tuple[int, int, Quantity], ...]:
         # a digit glued to a letter is a code or model name ("G20", "4G"), not a quantity
         if (s > 0 and text[s - 1].isalnum() and not m.group("sym")) or not taken.free(s, e):
             continue
+        if (s > 1 and text[s - 1] == ":" and text[s - 2].isdigit()) or _CLOCK.match(text, s):
+            continue  # a time of day ("3:42 a.m."), not a quantity
         if e < len(text) and text[e:e + 1].isalpha() and not (m.group("scale") or m.group("abbr") or m.group("pct")):
             continue
         if _TALLY.match(text, e) or (s > 1 and _TALLY_BEFORE.search(text, max(0, s - 8), s)):

@@ -373,6 +373,7 @@ class Slot:
     verbs: frozenset[str] = frozenset()  # the context words that read as verbs ("adopted")
     verb: str | None = None  # a date's own verb, the nearest before it ("launched in 2021")
     of: str | None = None  # the thing a date names ("the November 2020 *election*")
+    apart: frozenset[str] = frozenset()  # verbs told apart from a date (relative or other clause)
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +391,6 @@ class Sentence:
     subject: str | None = None  # the first name in it, canonical, lower case
     reports: bool = False  # tells that a claim was made ("an article said that ...")
     lemmas: frozenset[str] = frozenset()  # its tokens with irregular forms folded ("knew" -> "know")
-    past: frozenset[str] = frozenset()  # lemmas of its past-tense verbs ("launched", "took")
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,6 +434,24 @@ def _date_of(text: str, start: int, end: int) -> str | None:
     if not m or m.group(1) in STOPWORDS or m.group(1).endswith("ed"):
         return None
     return stem(m.group(1))
+
+
+_RELATIVE_VERB = re.compile(
+    r"\b(?:that|which|who)\s+(?:(?:was|were|had|has|have|is|are|been)\s+)?([A-Za-z]+)\b",
+    re.IGNORECASE)
+
+
+def _apart(text: str, start: int) -> frozenset[str]:
+    """Lemmas of the past-tense verbs a sentence tells apart from the date at ``start``: in a
+    relative clause ("the telescope *that spotted* the galaxy was launched in 2021") or in
+    another clause after a semicolon ("The Titanic sank in 1912; the wreck was *found* later")."""
+    cut = text.rfind(";", 0, start)
+    end = text.find(";", start)
+    others = text[:max(cut, 0)] + " " + (text[end:] if end >= 0 else "")
+    found = set(verbs_in(others)) if cut >= 0 or end >= 0 else set()
+    found |= {w for m in _RELATIVE_VERB.finditer(text)
+              for w in verbs_in(m.group(1))}
+    return frozenset(map(lemma, found))
 
 
 def _own_verb(text: str, start: int) -> str | None:
@@ -580,7 +598,7 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
     ds = tuple(
         Slot(start + s, start + e, part[s:e], ctx, date=d,
              verbs=ctx & verbs_in(part[max(0, s - 70):e + 60]), verb=_own_verb(part, s),
-             of=_date_of(part, s, e))
+             of=_date_of(part, s, e), apart=_apart(part, s))
         for s, e, d in sorted([*find_date_spans(part), *years], key=lambda t: t[0])
         for ctx in (_context(part, s, e, names),)
     )
@@ -592,7 +610,6 @@ def _sentence(text: str, start: int, end: int, spans: Spans | None = None) -> Se
         frozenset((stem(m.group(1)), m.group(2)) for m in numbered),
         ents[0][2].canonical.lower() if ents else None,
         bool(REPORTS.search(part)), frozenset(map(lemma, tokens)),
-        frozenset(map(lemma, verbs_in(part))) if ds else frozenset(),  # read for dates only
     )
 
 

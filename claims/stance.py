@@ -125,6 +125,11 @@ def _idiom(text: str, word: str) -> bool:
     return bool(uses) and all(_IDIOM_AFTER.match(text, m.end()) for m in uses)
 
 
+# A sentence that opens on another event of the kind ("A similar quake in 2011 killed 185
+# people", "The last case in the state was in 2015"): its numbers and dates are not the claim's.
+_OTHER_EVENT = re.compile(
+    r"\W*(?:(?:in\s+)?(?:a|an|the)\s+(?:similar|separate|earlier|previous|prior|different|"
+    r"unrelated)\b)", re.IGNORECASE)
 _FUTURE = re.compile(
     r"\b(?:will|shall|won't|(?:is|are|was|were) (?:set|expected|scheduled|due|going|poised) to|"
     r"plans? to|intends? to)\b|\w['’]ll\b", re.IGNORECASE)
@@ -263,11 +268,15 @@ def _read_sentence(
     kin = sibling(c.tokens, s.tokens)
     if kin:
         other = (surface(c.text, frozenset({kin[0]}))[0], surface(s.text, frozenset({kin[1]}))[0])
-    if other:
-        # another thing of the same kind: nothing it says bears on the claim
-        return _Read(s, "neutral", 0.15, f"about another thing: '{other[1]}', not '{other[0]}'",
-                     topic, tuple(a if a.relation == "absent" else Aligned("absent", a.claim)
-                                  for a in qs + ds))
+    why = f"about another thing: '{other[1]}', not '{other[0]}'" if other else ""
+    event = _OTHER_EVENT.match(s.text)
+    if not why and event and not _OTHER_EVENT.match(c.text):
+        why = f"about another event ('{event.group(0).strip()} ...')"
+    if why:
+        # another thing or event of the same kind: nothing it says bears on the claim
+        return _Read(s, "neutral", 0.15, why, topic,
+                     tuple(a if a.relation == "absent" else Aligned("absent", a.claim)
+                           for a in qs + ds))
     if s.reports and not c.reports:
         return _Read(s, "neutral", 0.1, "tells that the claim was made; it is no evidence for it",
                      topic, tuple(qs + ds))

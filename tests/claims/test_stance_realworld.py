@@ -287,3 +287,26 @@ def test_stories_in_several_sentences() -> None:
     # "February 12" and "2015" share no part: agreeing on none, they bear nothing out
     got = judge(claim_slots("Oregon confirmed a case of bubonic plague on February 12."), plague)
     assert got.stance == "neutral" and "matches 'February 12'" not in got.reason
+
+
+QUAKE = ("The earthquake, which struck at 3:42 a.m. on Monday, had a magnitude of 6.4. At least 37 "
+         "people were killed, officials said on Tuesday. A similar quake in 2011 killed 185 people.")
+
+
+def test_times_and_other_events_are_not_the_claims_numbers() -> None:
+    from claims.quantities import find_quantities
+
+    assert find_quantities("The quake struck at 3:42 a.m. on Monday.") == []
+    assert stance("The quake killed at least 37 people.", QUAKE) == "supports"
+    got = judge(claim_slots("The quake killed at least 60 people."), QUAKE)
+    assert got.stance == "neutral" and "185" not in got.reason
+    assert stance("More than 200 people were killed in the earthquake.", QUAKE) != "refutes"
+
+
+def test_a_date_in_a_participle_clause_is_still_the_events() -> None:
+    final = ("Uruguay beat Argentina 4-2 in the first World Cup final, played on 30 July 1930 at "
+             "the Estadio Centenario in Montevideo.")
+    assert stance("Uruguay beat Argentina 4-2 in the first World Cup final in 1926.", final) == (
+        "refutes")
+    assert stance("Uruguay beat Argentina 4-2 in the first World Cup final in 1930.", final) == (
+        "supports")
