@@ -26,7 +26,7 @@ from flows.tasks import (
 )
 from sources.model import Article
 from warehouse.db import Warehouse
-from warehouse.runs import begin_run, end_run
+from warehouse.runs import recorded_run
 
 
 @flow(name="check_article", validate_parameters=False, log_prints=False)
@@ -47,8 +47,8 @@ def check_article(
 
     params = {"articles": [a if isinstance(a, str) else a.id for a in articles],
               "published": published, "providers": providers}
-    run_id = begin_run(wh, "check_article", params, clock())
-    try:
+    with recorded_run(wh, "check_article", params, clock) as run:
+        run_id = run.id
         t = time.perf_counter()
         read_articles = [
             a if isinstance(a, Article) else ingest_task(a, settings, published) for a in articles
@@ -78,10 +78,6 @@ def check_article(
         t = time.perf_counter()
         store_task(wh, run_id, verdicts, clock)
         timed("store", t)
-    except BaseException as exc:
-        end_run(wh, run_id, "failed", clock(), note=f"{type(exc).__name__}: {exc}"[:500])
-        raise
-    end_run(wh, run_id, "completed", clock())
     # The report describes the finished run, so it is written after the run is closed.
     t = time.perf_counter()
     report = report_task(wh, settings, run_id, [a.id for a in read_articles])

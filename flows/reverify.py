@@ -32,7 +32,7 @@ from flows.tasks import discover_task, store_task
 from sources.model import Candidate, FetchResult
 from warehouse import queries, store, tracking
 from warehouse.db import Connection, Warehouse
-from warehouse.runs import begin_run, end_run
+from warehouse.runs import recorded_run
 from warehouse.tracking import SourceEvent, SourceState
 
 T = TypeVar("T")
@@ -250,14 +250,9 @@ def reverify_tracked(
     ids = list(dict.fromkeys(claim_ids or [])) or None
     _check_request(wh, settings, mode, ids, extra_urls or [], clock())
     params = {"mode": mode, "claim_ids": ids, "extra_urls": sorted(extra_urls or []) or None}
-    run_id = begin_run(wh, "reverify_tracked", params, clock())
-    try:
-        outcome = _reverify(wh, settings, run_id, mode, ids, list(extra_urls or []), clock)
-    except BaseException as exc:
-        end_run(wh, run_id, "failed", clock(), note=f"{type(exc).__name__}: {exc}"[:500])
-        raise
-    end_run(wh, run_id, "completed", clock(),
-            note=f"{len(outcome.claims)} claims, {len(outcome.events)} source events")
+    with recorded_run(wh, "reverify_tracked", params, clock) as run:
+        outcome = _reverify(wh, settings, run.id, mode, ids, list(extra_urls or []), clock)
+        run.note = f"{len(outcome.claims)} claims, {len(outcome.events)} source events"
     return outcome
 
 

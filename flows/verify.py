@@ -15,7 +15,7 @@ from flows import stages
 from flows.outcome import CheckOutcome, build_outcome, llm_json
 from flows.tasks import assess_task, discover_task, fetch_task, store_task
 from warehouse.db import Warehouse
-from warehouse.runs import begin_run, end_run
+from warehouse.runs import recorded_run
 
 
 def read_claims_file(path: Path) -> list[str]:
@@ -56,8 +56,8 @@ def verify_claims(
     """Verify each claim as given (no check-worthiness filter); results in input order."""
     clock = clock or utcnow
     wh = Warehouse(settings.db)
-    run_id = begin_run(wh, "verify_claims", {"claims": texts, "providers": providers}, clock())
-    try:
+    with recorded_run(wh, "verify_claims", {"claims": texts, "providers": providers}, clock) as run:
+        run_id = run.id
         given = [make_claim(t) for t in texts]
         stored = stages.store_standalone(wh, run_id, given, clock(), settings)
         unique = list({c.id: c for c in stored}.values())
@@ -65,10 +65,6 @@ def verify_claims(
         reads = fetch_task(wh, settings, run_id, discovered, clock)
         verdicts = assess_task(wh, settings, [(c, "") for c in unique], discovered, reads)
         store_task(wh, run_id, verdicts, clock)
-    except BaseException as exc:
-        end_run(wh, run_id, "failed", clock(), note=f"{type(exc).__name__}: {exc}"[:500])
-        raise
-    end_run(wh, run_id, "completed", clock())
     by_id = {v.claim.id: v for v in verdicts}
     ordered = [by_id[c.id] for c in stored]
     return build_outcome(run_id, [], ordered, discovered, reads, None, {})

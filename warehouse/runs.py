@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from claimtrack.clock import Clock
 from warehouse import store
 from warehouse.db import Warehouse
 
@@ -36,3 +40,24 @@ def begin_run(wh: Warehouse, flow: str, params: dict[str, Any], now: datetime) -
 def end_run(wh: Warehouse, run_id: str, status: str, now: datetime, note: str = "") -> None:
     with wh.transaction() as con:
         store.finish_run(con, run_id, status, now, note)
+
+
+@dataclass(slots=True)
+class Run:
+    """The run a ``recorded_run`` block works under; ``note`` is kept when it completes."""
+
+    id: str
+    note: str = ""
+
+
+@contextmanager
+def recorded_run(wh: Warehouse, flow: str, params: dict[str, Any], clock: Clock) -> Iterator[Run]:
+    """Begin (or resume) a run, and end it ``completed``, or ``failed`` with the error as its note
+    whatever ended the block (a kill leaves it ``running``, to be resumed)."""
+    run = Run(begin_run(wh, flow, params, clock()))
+    try:
+        yield run
+    except BaseException as exc:
+        end_run(wh, run.id, "failed", clock(), note=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+    end_run(wh, run.id, "completed", clock(), note=run.note)

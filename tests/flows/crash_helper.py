@@ -31,8 +31,7 @@ def die() -> None:
 
 def arm(point: str) -> None:
     """Replace one step of the flow with itself-then-die (or die-instead)."""
-    import flows.reverify as rv
-    from warehouse import store, tracking
+    from warehouse import runs, store, tracking
 
     if point == "mid_record":  # inside the transaction of fetches, snapshots and events
         save_events = tracking.save_events
@@ -52,14 +51,14 @@ def arm(point: str) -> None:
 
         store.save_assessments = save_one_then_die
     elif point == "before_end":  # verdicts committed, the run not marked completed
-        end = rv.end_run
+        end = runs.end_run
 
         def end_or_die(wh: Any, run_id: str, status: str, *args: Any, **kwargs: Any) -> None:
             if status == "completed":
                 die()
             end(wh, run_id, status, *args, **kwargs)
 
-        rv.end_run = end_or_die
+        runs.end_run = end_or_die  # recorded_run looks it up in warehouse.runs when the block ends
     else:
         raise SystemExit(f"unknown crash point {point!r}; known: {', '.join(POINTS)}")
 
