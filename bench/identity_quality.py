@@ -166,7 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         f"Date {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {machine()}.",
         "",
-        f"Encoder {encoder.model_id}: {len(vectors)} texts in {encode_s:.1f} s; the word and "
+        f"Encoder {encoder.model_id}: {len(vectors)} texts in {encode_s:.1f} s"
+        + (f" (vectors cached in {args.vectors.name})" if args.vectors else "") + "; the word and "
         f"slot rules over every pair in {rules_s:.1f} s.",
         "",
         "Pairs (same / reversal / other): "

@@ -198,8 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         f"Date {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {machine()}.",
         "",
-        f"Encoder {encoder.model_id}: {len(vectors)} unique texts in {encode_s:.1f} s "
-        f"({len(vectors) / encode_s:.0f}/s).",
+        f"Encoder {encoder.model_id}: {len(vectors)} unique texts in {encode_s:.1f} s"
+        + (f" (vectors cached in {args.vectors.name} between runs)." if args.vectors else "."),
         "",
         "A claim counts at k when one of its gold sentences is among the first k (MRR over the "
         "first 10). Word-only is `claims.rank_passages` as shipped before the semantic layer "
