@@ -5,7 +5,8 @@ Sentences of 20-30 word pieces (with [CLS] and [SEP]) are made from a fixed news
 (the cost depends on the token count only). Measured in one process, in this order:
 
 - numpy's float32 matmul ceiling: a 2048-square product, and the encoder's largest product
-  (rows x 384 @ 384 x 1536), on BLAS's default threads and on one thread;
+  (rows x 384 @ 384 x 1536), on BLAS's default threads and on one thread, before the encoder
+  runs and again after them (the load on a shared machine changes within a run);
 - ``semantic.Encoder.encode`` at batch 32, 8 and 1 (best and median of ``--repeats``), and at
   batch 32 with ``threads=1`` (one batch at a time on BLAS's own threads, the alternative to
   batches in parallel on single-threaded BLAS);
@@ -219,15 +220,21 @@ def main() -> None:
     blas, limit = blas_info()
 
     shape_rows = 32 * 25
-    ceiling = [("2048 x 2048 @ 2048 x 2048", "default", matmul_rate(2048, 2048, 2048, args.repeats)),
-               (f"{shape_rows} x 384 @ 384 x 1536", "default",
-                matmul_rate(shape_rows, 384, 1536, args.repeats))]
-    if limit is not None:
-        with limit(1):  # type: ignore[attr-defined]
-            ceiling += [("2048 x 2048 @ 2048 x 2048", "1", matmul_rate(2048, 2048, 2048, args.repeats)),
-                        (f"{shape_rows // 2} x 384 @ 384 x 1536", "1",
-                         matmul_rate(shape_rows // 2, 384, 1536, args.repeats))]
 
+    def ceiling_runs(when: str) -> list[tuple[str, str, str, float]]:
+        found = [(when, "2048 x 2048 @ 2048 x 2048", "default",
+                  matmul_rate(2048, 2048, 2048, args.repeats)),
+                 (when, f"{shape_rows} x 384 @ 384 x 1536", "default",
+                  matmul_rate(shape_rows, 384, 1536, args.repeats))]
+        if limit is not None:
+            with limit(1):  # type: ignore[attr-defined]
+                found += [(when, "2048 x 2048 @ 2048 x 2048", "1",
+                           matmul_rate(2048, 2048, 2048, args.repeats)),
+                          (when, f"{shape_rows // 2} x 384 @ 384 x 1536", "1",
+                           matmul_rate(shape_rows // 2, 384, 1536, args.repeats))]
+        return found
+
+    ceiling = ceiling_runs("before")
     texts = sentences(encoder, args.sentences)
     counts = [len(i) for i in encoder.token_ids(texts)]
     total_flops = flops(counts)
@@ -237,6 +244,7 @@ def main() -> None:
         work = total_flops * len(subset) / len(texts)
         times = timed(lambda s=subset, b=batch_size: encoder.encode(s, batch_size=b), args.repeats)
         rows.append((f"semantic.Encoder, batch {batch_size}", len(subset), times, work))
+    peak_sentences = peak_rss_mb()
     long_texts = passages(encoder, max(32, len(texts) // 4))
     long_counts = [len(i) for i in encoder.token_ids(long_texts)]
     times = timed(lambda: encoder.encode(long_texts, batch_size=32), args.repeats)
@@ -268,11 +276,12 @@ def main() -> None:
         started = time.perf_counter()
         embed_cached(wh, encoder, texts)
         read_s = time.perf_counter() - started
+    ceiling += ceiling_runs("after")
     load_after = os.getloadavg()[0]
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, check=False).stdout.strip() or "unknown"
-    best_ceiling = max(rate for _, _, rate in ceiling)
+    best_ceiling = max(rate for _, _, _, rate in ceiling)
     lines = [
         "# Sentence encoder (all-MiniLM-L6-v2, numpy)", "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, {machine()}.",
@@ -291,14 +300,17 @@ def main() -> None:
                      f"| {work / min(times) / 1e9:.1f} | {work / min(times) / 1e9 / best_ceiling:.0%} |")
     lines += ["", f"Plain reference vs encoder, largest absolute difference in a vector component: "
               f"{drift:.1e}.", "",
-              "numpy float32 matmul ceiling, same run:", "",
-              "| product | BLAS threads | GFLOP/s |", "|---|---|---:|"]
-    lines += [f"| {what} | {threads} | {rate:.1f} |" for what, threads, rate in ceiling]
+              "numpy float32 matmul ceiling, same run, before and after the encoder runs (the "
+              f"ratios above are to the best of these, {best_ceiling:.1f} GFLOP/s):", "",
+              "| when | product | BLAS threads | GFLOP/s |", "|---|---|---|---:|"]
+    lines += [f"| {when} | {what} | {threads} | {rate:.1f} |"
+              for when, what, threads, rate in ceiling]
     lines += ["", "Memory: resident "
               f"{rss_start:.0f} MB before loading, {rss_loaded:.0f} MB with the encoder loaded "
-              f"({load_s:.2f} s to load, SHA-256 check included); peak {peak_fast:.0f} MB after "
-              f"encoding (VmHWM), {peak_rss_mb():.0f} MB once the plain reference had its own copy "
-              "of the weights.", "",
+              f"({load_s:.2f} s to load, SHA-256 check included); peak (VmHWM) {peak_sentences:.0f} MB "
+              f"after the sentences, {peak_fast:.0f} MB after the passages at batch 32, "
+              f"{peak_rss_mb():.0f} MB once the plain reference had its own copy of the weights.",
+              "",
               f"Embedding cache (warehouse/embeddings.py): {len(texts)} sentences encoded and stored "
               f"in {store_s:.2f} s, read back in {read_s:.3f} s with nothing encoded."]
     table = "\n".join(lines) + "\n"
