@@ -191,7 +191,7 @@ def _gelu(h: F32) -> None:
 
     erf is Eigen's float32 rational approximation (odd degree-13 over even degree-8 polynomial,
     argument clamped to [-4, 4], absolute error under 5e-7). The tanh form is cheaper but moves
-    the published similarities in the 4th decimal (0.6788 became 0.6787).
+    the published similarities in the 4th decimal.
     """
     z = h * _INV_SQRT2
     np.clip(z, np.float32(-4), np.float32(4), out=z)
