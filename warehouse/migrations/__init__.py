@@ -2,7 +2,8 @@
 each in its own transaction and recorded in ``schema_migrations``.
 
 Numbers are reserved by area so parallel work never collides: 001-009 core, 010-019 sources and
-corpus, 020-029 tracking, 030-039 review, 040-049 reports.
+corpus, 020-029 tracking, 030-039 review, 040-049 what assessing keeps (embeddings, LLM answers,
+the fact-check archive), 050-059 reports.
 """
 
 from __future__ import annotations
