@@ -145,8 +145,8 @@ def same_claim(a: str, b: str) -> bool:
         return False
     if ta == tb:
         return True
-    if not _slots_agree((ta, na, ea, da, nega), (tb, nb, eb, db, negb)):
-        return False
+    if swapped(a, b) or not _slots_agree((ta, na, ea, da, nega), (tb, nb, eb, db, negb)):
+        return False  # a reversal ("more" / "less likely") is another claim, however alike
     ta -= da  # dates were just compared part by part ("June 1" vs "1 June 2017")
     tb -= db
     if not ta or not tb:
@@ -210,8 +210,8 @@ def slots_agree(a: str, b: str) -> bool:
 
 def same_meaning(a: str, b: str, cosine: float, *, threshold: float = SAME_COSINE) -> bool:
     """``same_claim`` or sentence vectors at least ``threshold`` close (``cosine`` is the two
-    texts' vector cosine), and every slot agreeing: stricter than ``same_claim`` alone, which
-    lets an opposite word through ("lower" / "higher" growth rates)."""
+    texts' vector cosine), and every slot agreeing (entities and facts too, beyond what
+    ``same_claim`` compares)."""
     return (same_claim(a, b) or cosine >= threshold) and slots_agree(a, b)
 
 

@@ -99,3 +99,16 @@ def test_distinct_claims_stay_distinct() -> None:
 def test_dates_compared_part_by_part(a: str, b: str, same: bool) -> None:
     assert same_claim(a, b) is same
     assert same_claim(b, a) is same
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Vaccinated people are more likely to transmit the virus.",
+     "Vaccinated people are less likely to transmit the virus."),
+    ("Masks increased the spread of the virus in schools.",
+     "Masks decreased the spread of the virus in schools."),
+])
+def test_a_reversal_is_another_claim(a: str, b: str) -> None:
+    """The word rule used to merge these (Check-COVID train has 112 such pairs): a verdict on one
+    would have been shown as the verdict on its opposite."""
+    assert not same_claim(a, b) and not same_claim(b, a)
+    assert same_claim(a, a.replace("people", "persons"))
