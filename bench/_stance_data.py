@@ -34,6 +34,13 @@ class Pair:
     group: str
     abstract: tuple[str, ...] = ()
     evidence_index: tuple[int, ...] = ()
+    id: str = ""  # Check-COVID's row id: "<claim family>_<n>"
+
+    @property
+    def family(self) -> str:
+        """The claims written from one source claim (Check-COVID ids share the part before the
+        last ``_``): they go to the same fold."""
+        return self.id.rsplit("_", 1)[0] if self.id else self.group
 
 
 def data_dir(explicit: Path | None = None) -> Path:
@@ -53,7 +60,7 @@ def check_covid(split: Literal["train", "dev"], data: Path | None = None) -> lis
         r = json.loads(line)
         out.append(Pair(r["claim"].strip(), tuple(e.strip() for e in r["evidence"]),
                         LABELS[r["label"]], "cc:" + r["cord_id"], tuple(r["abstract"]),
-                        tuple(r["evidence_index"])))
+                        tuple(r["evidence_index"]), str(r["id"])))
     return out
 
 

@@ -24,7 +24,8 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._stance_data import Pair, check_covid, data_dir, fever_half  # noqa: E402
-from claims.learned import rules_apply  # noqa: E402
-from claims.pairfeatures import DIM, pair_features, vectorize  # noqa: E402
+from claims.learned import LearnedAssessor, Model, rules_apply  # noqa: E402
+from claims.pairfeatures import DIM, contradiction_cue, features_and_focus, read, vectorize  # noqa: E402
 from claims.slots import claim_slots  # noqa: E402
 from claims.stance import judge  # noqa: E402
 
@@ -46,7 +47,8 @@ CLASSES = ("supports", "refutes", "neutral")
 MODEL = ROOT / "claims" / "data" / "assessor.json"
 C_GRID = (0.1, 0.3, 1.0)
 FOLDS = 5
-MIN_CALLED = 30
+MIN_CALLED = 5  # the model's own refutations are few: cues are rare
+REFUTE_PRECISION = 0.8  # out of fold, for the model's own refutations
 CONTEXT_WEIGHT = 0.5  # the evidence-among-neighbours copies count half
 OFF_TOPIC_WEIGHT = 0.5  # so do the neutral rows written from FEVER
 
@@ -97,20 +99,28 @@ def passage(p: Pair) -> str:
     return " ".join(p.evidence)
 
 
-def encode(pairs: Sequence[Pair]) -> csr_matrix:
-    indptr, indices, values = [0], [], []
+def encode(pairs: Sequence[Pair]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """The rows' features; whether the sentence read has a contradiction cue; and whether the
+    assessor would let the model refute each (as ``LearnedAssessor`` does: a cue, the rules
+    neither refute nor support it, the claim has no number or date)."""
+    indptr, indices, values, open_, cues = [0], [], [], [], []
     for p in pairs:
         text = passage(p)
         slots = claim_slots(p.claim)
-        j = judge(slots, text) if rules_apply(slots) else None
-        idx, val = vectorize(pair_features(p.claim, text, j))
+        slotted = rules_apply(slots)
+        j = judge(slots, text)
+        feats, (_, _, sent) = features_and_focus(p.claim, text, j if slotted else None)
+        idx, val = vectorize(feats)
         indices += idx
         values += val
         indptr.append(len(indices))
+        cue = contradiction_cue(read(p.claim), sent) is not None
+        cues.append(cue)
+        open_.append(not slotted and j.stance == "neutral" and cue)
     x = csr_matrix((np.array(values, dtype=np.float64), np.array(indices, dtype=np.int32),
                     np.array(indptr, dtype=np.int32)), shape=(len(pairs), DIM))
     x.sum_duplicates()
-    return x
+    return x, np.array(cues, dtype=bool), np.array(open_, dtype=bool)
 
 
 def compress(x: csr_matrix) -> tuple[csr_matrix, np.ndarray]:
@@ -178,44 +188,52 @@ def temperature(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     return min((t for t in fine if t > 0), key=loss)
 
 
-def refute_threshold(p: np.ndarray, y: np.ndarray, keep: np.ndarray, verbose: bool = False
-                     ) -> tuple[float, float, float]:
-    """The P(refutes) a passage needs to be called a refutation: the grid value with the best
-    out-of-fold F0.5 of ``refutes`` (precision counts twice as much as recall: a wrong refuted is
-    the costliest error), among those calling at least ``MIN_CALLED`` rows. Returns it with the
-    out-of-fold precision and recall it gives."""
+def refute_threshold(p: np.ndarray, y: np.ndarray, keep: np.ndarray, may: np.ndarray,
+                     verbose: bool = False) -> tuple[float, float, float]:
+    """The P(refutes) a passage needs to be called a refutation by the model: the lowest grid
+    value whose out-of-fold precision of ``refutes`` reaches ``REFUTE_PRECISION`` (a wrong refuted
+    is the costliest error), among the rows the model may refute (``may``: a contradiction cue)
+    and calling at least ``MIN_CALLED`` of them; when none reaches it, the most precise. Returns
+    it with the out-of-fold precision and recall it gives (recall over all refuting rows)."""
     ref = CLASSES.index("refutes")
     top = p.argmax(axis=1)
     truth = keep & (y == ref)
-    best = (0.0, 0.5, float("nan"), 0.0)
+    best: tuple[float, float, float, float] | None = None
     for step in range(0, 56):
         t = round(0.34 + 0.01 * step, 2)
-        called = keep & (top == ref) & (p[:, ref] >= t)
+        called = keep & may & (top == ref) & (p[:, ref] >= t)
         if called.sum() < MIN_CALLED:
             break
         prec = float((y[called] == ref).mean())
         rec = float(called[truth].mean())
-        f05 = 1.25 * prec * rec / (0.25 * prec + rec) if prec + rec else 0.0
-        if verbose and step % 5 == 1:
-            print(f"  refute threshold {t}: out-of-fold precision {prec:.3f}, recall {rec:.3f}")
-        if f05 > best[0]:
-            best = (f05, t, prec, rec)
+        if verbose and step % 5 == 0:
+            print(f"  refute threshold {t}: out-of-fold precision {prec:.3f}, recall {rec:.3f}, "
+                  f"{int(called.sum())} called")
+        if prec >= REFUTE_PRECISION:
+            return t, prec, rec
+        if best is None or prec > best[0]:
+            best = (prec, t, prec, rec)
+    if best is None:
+        return 0.99, float("nan"), 0.0
     return best[1], best[2], best[3]
 
 
-def decisions(p: np.ndarray, threshold: float) -> np.ndarray:
-    """Each row's stance as the assessor calls it: the most likely, but refutes only at the
-    threshold (else the next most likely)."""
+def decisions(p: np.ndarray, threshold: float, may: np.ndarray, cue: np.ndarray) -> np.ndarray:
+    """Each row's stance as the assessor calls it: the most likely, but refutes only where the
+    model may refute and at the threshold, else the next most likely (neutral when the sentence
+    has a contradiction cue: no support then)."""
     ref = CLASSES.index("refutes")
     order = np.argsort(-p, axis=1, kind="stable")
-    low = (order[:, 0] == ref) & (p[:, ref] < threshold)
-    return np.where(low, order[:, 1], order[:, 0])
+    low = (order[:, 0] == ref) & ((p[:, ref] < threshold) | ~may)
+    second = np.where(cue, CLASSES.index("neutral"), order[:, 1])
+    return np.where(low, second, order[:, 0])
 
 
-def platt(p: np.ndarray, y: np.ndarray, threshold: float) -> tuple[float, float]:
+def platt(p: np.ndarray, y: np.ndarray, threshold: float, may: np.ndarray, cue: np.ndarray
+          ) -> tuple[float, float]:
     """(a, b) so that sigmoid(a * logit(q) + b) is the chance the called stance is right, where q
     is its probability: fitted on out-of-fold predictions, after the threshold moved some calls."""
-    called = decisions(p, threshold)
+    called = decisions(p, threshold, may, cue)
     q = np.clip(p[np.arange(len(y)), called], 1e-6, 1 - 1e-6)
     x = np.log(q / (1 - q)).reshape(-1, 1)
     fit_ = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000, tol=1e-8)
@@ -224,9 +242,111 @@ def platt(p: np.ndarray, y: np.ndarray, threshold: float) -> tuple[float, float]
 
 
 def train(data: Path, *, fever: bool = True, covid: bool = True, c: float | None = None,
-          verbose: bool = True) -> dict:
-    """The model as a JSON-ready dict."""
-    return fit_rows(training_rows(data, fever, covid), c=c, verbose=verbose)
+          verbose: bool = True, calibrate: bool = True) -> dict:
+    """The model as a JSON-ready dict; with ``calibrate``, the claim confidence's calibration
+    fitted on Check-COVID dev (:func:`calibration`)."""
+    model = fit_rows(training_rows(data, fever, covid), c=c, verbose=verbose)
+    if calibrate:
+        conf, right, fams = dev_confidences(model, data)
+        model["calibration"] = list(calibration(conf, right))
+        model["calibration_rows"] = len(conf)
+        if verbose:
+            cross = cross_fitted_ece(conf, right, fams)
+            print(f"claim confidence: sigmoid({model['calibration'][0]} logit + "
+                  f"{model['calibration'][1]}), fitted on {len(conf)} Check-COVID dev claims; "
+                  f"ECE cross-fitted over two halves of dev {cross[0]:.3f} "
+                  f"(raw {ece(conf, right)[0]:.3f})")
+    return model
+
+
+STATUS_OF = {"supports": "supported", "refutes": "refuted", "neutral": "unverified"}
+
+
+def dev_confidences(model: dict, data: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Each Check-COVID dev claim assessed against its evidence (one passage) by ``model`` with
+    no calibration: (confidence, whether the status is right, claim family). Mixed counts as
+    unverified, as in the benchmark."""
+    m = replace(Model.from_dict(model), calibration=(1.0, 0.0))
+    assessor = LearnedAssessor(m)
+    conf, right, fams = [], [], []
+    for p in check_covid("dev", data):
+        a = assessor.assess(p.claim, [passage(p)])
+        status = "unverified" if a.status == "mixed" else a.status
+        conf.append(a.confidence)
+        right.append(status == STATUS_OF[p.label])
+        fams.append(p.family)
+    return np.array(conf), np.array(right, dtype=float), fams
+
+
+def calibration(conf: np.ndarray, right: np.ndarray) -> tuple[float, float]:
+    """(1, b) so that sigmoid(logit(confidence) + b) is the chance the claim's status is right:
+    one shift of the log-odds, least log-loss (Newton steps). Chosen over two-parameter Platt and
+    isotonic regression by the cross-fitted ECE on dev (``bench.verify_quality`` reports all
+    three): with two hundred claims, a fitted slope and isotonic steps follow noise."""
+    q = np.clip(conf, 1e-6, 1 - 1e-6)
+    x = np.log(q / (1 - q))
+    b = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(x + b)))
+        step = float((p - right).sum() / max(float((p * (1 - p)).sum()), 1e-9))
+        b -= step
+        if abs(step) < 1e-10:
+            break
+    return 1.0, round(b, 5)
+
+
+def platt2(conf: np.ndarray, right: np.ndarray) -> tuple[float, float]:
+    """Two-parameter Platt scaling of the claim confidence (for comparison in the benchmark)."""
+    q = np.clip(conf, 1e-6, 1 - 1e-6)
+    x = np.log(q / (1 - q)).reshape(-1, 1)
+    fit_ = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000, tol=1e-8)
+    fit_.fit(x, right.astype(int))
+    return round(float(fit_.coef_[0][0]), 5), round(float(fit_.intercept_[0]), 5)
+
+
+def apply_calibration(ab: tuple[float, float], conf: np.ndarray) -> np.ndarray:
+    q = np.clip(conf, 1e-6, 1 - 1e-6)
+    return np.asarray(1.0 / (1.0 + np.exp(-(ab[0] * np.log(q / (1 - q)) + ab[1]))))
+
+
+def ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10
+        ) -> tuple[float, list[tuple[float, float, int]]]:
+    """Expected calibration error over equal-width bins, and the table (mean confidence, share
+    right, count) per bin."""
+    edges = np.linspace(0, 1, bins + 1)
+    total, table = 0.0, []
+    for k in range(bins):
+        sel = (conf >= edges[k]) & ((conf < edges[k + 1]) if k < bins - 1 else (conf <= 1))
+        n = int(sel.sum())
+        if n:
+            total += n / len(conf) * abs(float(conf[sel].mean()) - float(correct[sel].mean()))
+            table.append((float(conf[sel].mean()), float(correct[sel].mean()), n))
+        else:
+            table.append((float((edges[k] + edges[k + 1]) / 2), float("nan"), 0))
+    return total, table
+
+
+Calibrator = Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], np.ndarray]]
+
+
+def shifted(conf: np.ndarray, right: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    ab = calibration(conf, right)
+    return lambda c: apply_calibration(ab, c)
+
+
+def cross_fitted_ece(conf: np.ndarray, right: np.ndarray, families: Sequence[str],
+                     fit: Calibrator = shifted, bins: int = 10) -> tuple[float, np.ndarray]:
+    """ECE never measured in-sample: dev's claim families dealt into two halves, the calibrator
+    fitted on one and measured on the other, both ways, averaged. Also returns each claim's
+    confidence as calibrated by the half it is not in (for a reliability diagram)."""
+    half = np.array(folds(families, 2))
+    out = np.zeros_like(conf)
+    errs = []
+    for k in (0, 1):
+        fit_on, test = half != k, half == k
+        out[test] = fit(conf[fit_on], right[fit_on])(conf[test])
+        errs.append(ece(out[test], right[test], bins)[0])
+    return float(np.mean(errs)), out
 
 
 def fit_rows(rows: Sequence[tuple[Pair, float]], *, c: float | None = None,
@@ -241,7 +361,8 @@ def _fit_rows(rows: Sequence[tuple[Pair, float]], *, c: float | None, verbose: b
     pairs = [p for p, _ in rows]
     y = np.array([CLASSES.index(p.label) for p in pairs])
     w = np.array([wt for _, wt in rows])
-    x, cols = compress(encode(pairs))
+    xf, cue, may = encode(pairs)
+    x, cols = compress(xf)
     fold = np.array(folds([p.group for p in pairs], FOLDS))
     primary = w == 1.0  # score folds on the rows as given, not their context copies
     best_c, best_f1, best_z = C_GRID[0], -1.0, None
@@ -254,12 +375,12 @@ def _fit_rows(rows: Sequence[tuple[Pair, float]], *, c: float | None, verbose: b
             best_c, best_f1, best_z = cand, f1, z
     assert best_z is not None
     t = temperature(best_z[primary], y[primary], w[primary])
-    thr, prec, rec = refute_threshold(softmax(best_z, t), y, primary, verbose)
+    thr, prec, rec = refute_threshold(softmax(best_z, t), y, primary, may, verbose)
     # the confidence is calibrated on the three-label rows when there are any (FEVER's two
     # labels make every call easier than the pipeline's)
     three = primary & np.array([p.group.startswith("cc:") for p in pairs])
     cal = three if three.sum() >= 100 else primary
-    a, b = platt(softmax(best_z[cal], t), y[cal], thr)
+    a, b = platt(softmax(best_z[cal], t), y[cal], thr, may[cal], cue[cal])
     if verbose:
         print(f"chosen C={best_c}, temperature {t}, refute threshold {thr} "
               f"(out-of-fold precision {prec:.3f}, recall {rec:.3f}); confidence: sigmoid({a} logit + {b})")
