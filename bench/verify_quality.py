@@ -376,7 +376,9 @@ def main() -> int:
         f"Date {dt.date.today().isoformat()}, commit {commit}, machine: {machine()}.",
         f"Learned model: {len(m.classes)} classes, temperature {m.temperature}, Platt {m.platt}, refute threshold "
         f"{m.refute_threshold} (the lowest whose out-of-fold precision of the model's own refutations "
-        f"reaches {train_assessor.REFUTE_PRECISION}; the model refutes only with a contradiction cue), "
+        f"reaches {train_assessor.REFUTE_PRECISION}: out of fold {model_dict.get('refute_cv_called')} calls at "
+        f"precision {model_dict.get('refute_cv_precision')}, recall {model_dict.get('refute_cv_recall')}; "
+        "the model refutes only with a contradiction cue), "
         f"claim-confidence calibration {m.calibration} (fitted on Check-COVID dev). "
         f"Training the two comparison models took {train_s:.0f} s.",
         "Statuses: supported -> SUPPORT, refuted -> REFUTE, mixed and unverified -> NEI. Check-COVID "

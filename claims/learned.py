@@ -7,17 +7,22 @@ model decide together, for precision of ``refuted`` (a wrong one is the costlies
 
 - a refutation the rule judge finds (a different number on the same measure, a different date, a
   denial or an opposite word said of the claim) stands, with the rule's reason;
-- elsewhere the model decides, and calls a refutation only at ``refute_threshold`` or above (picked
-  on out-of-fold training predictions for F0.5), and never against a passage the rules read as
-  support, nor for a claim with numbers or dates the rules found uncontradicted (the model's own
-  number cues mistake another measure for a contradiction: "6 million visitors" against "330
-  metres tall").
+- elsewhere the model decides, and calls a refutation only with a readable contradiction in the
+  sentence it read (:func:`claims.pairfeatures.contradiction_cue`: a negation on one side only
+  before a word both say, or an opposite word) and at ``refute_threshold`` or above (the lowest
+  with out-of-fold precision 0.8 on the training rows: on its probability alone, no threshold got
+  there); never against a passage the rules read as support, nor for a claim with numbers or dates
+  (the model's number cues mistake another measure for a contradiction: "6 million visitors"
+  against "330 metres tall");
+- the model supports no number the rules read only as another measure ("55 million daily users"
+  for "200 million registered accounts") and, for a claim with numbers or dates, no passage where
+  the rules bear none of them out or contradict one.
 
 The claim's status comes from its most decisive passage; its confidence is that passage's
-calibrated probability of the status (temperature fitted on out-of-fold predictions), so 0.7
-means right about seven times in ten on data like the training data. Existing fact-checks count as
-they do for the rules: with one about the claim, :func:`claims.verdict.decide` weighs the stances
-and the rating together. Weights are loaded once per process, on first use.
+calibrated probability of the status, shifted in log-odds by one number fitted on Check-COVID dev
+claims (``Model.calibration``; the benchmark measures it cross-fitted). Existing fact-checks count
+as they do for the rules: with one about the claim, :func:`claims.verdict.decide` weighs the
+stances and the rating together. Weights are loaded once per process, on first use.
 """
 
 from __future__ import annotations

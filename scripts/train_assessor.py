@@ -11,11 +11,14 @@ from that half (each claim with another group's evidence: FEVER has no neutral l
 
 Chosen on the training rows only, by 5-fold cross-validation grouped by abstract / FEVER
 component: the regularisation ``C`` (best macro-F1), then, on the out-of-fold predictions, a
-temperature that calibrates the probabilities (least log-loss), the refute threshold (the
-probability of ``refutes`` with the best out-of-fold F0.5: precision weighted over recall), and a
-Platt scaling of the called stance's probability (the claim's confidence; fitted on the
-three-label Check-COVID rows when present). Deterministic: sorted inputs, fixed folds, lbfgs, weights rounded; the same data gives
-the same file byte for byte.
+temperature that calibrates the probabilities (least log-loss), the refute threshold (the lowest
+probability of ``refutes`` at which the model's own refutations, those with a contradiction cue the
+assessor lets it make, reach out-of-fold precision 0.8), and a Platt scaling of the called
+stance's probability (fitted on the three-label Check-COVID rows when present). Last, the claim
+confidence's calibration: one log-odds shift fitted on Check-COVID dev claims as the assessor
+judges them (``bench.verify_quality`` measures it cross-fitted over halves of dev). Deterministic:
+sorted inputs, fixed folds, lbfgs, Newton steps, numbers rounded; the same data gives the same
+file byte for byte.
 """
 
 from __future__ import annotations
@@ -189,12 +192,12 @@ def temperature(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
 
 
 def refute_threshold(p: np.ndarray, y: np.ndarray, keep: np.ndarray, may: np.ndarray,
-                     verbose: bool = False) -> tuple[float, float, float]:
+                     verbose: bool = False) -> tuple[float, float, float, int]:
     """The P(refutes) a passage needs to be called a refutation by the model: the lowest grid
     value whose out-of-fold precision of ``refutes`` reaches ``REFUTE_PRECISION`` (a wrong refuted
     is the costliest error), among the rows the model may refute (``may``: a contradiction cue)
     and calling at least ``MIN_CALLED`` of them; when none reaches it, the most precise. Returns
-    it with the out-of-fold precision and recall it gives (recall over all refuting rows)."""
+    it with the out-of-fold precision, recall (over all refuting rows) and number of calls."""
     ref = CLASSES.index("refutes")
     top = p.argmax(axis=1)
     truth = keep & (y == ref)
@@ -210,12 +213,12 @@ def refute_threshold(p: np.ndarray, y: np.ndarray, keep: np.ndarray, may: np.nda
             print(f"  refute threshold {t}: out-of-fold precision {prec:.3f}, recall {rec:.3f}, "
                   f"{int(called.sum())} called")
         if prec >= REFUTE_PRECISION:
-            return t, prec, rec
+            return t, prec, rec, int(called.sum())
         if best is None or prec > best[0]:
-            best = (prec, t, prec, rec)
+            best = (prec, t, rec, int(called.sum()))
     if best is None:
-        return 0.99, float("nan"), 0.0
-    return best[1], best[2], best[3]
+        return 0.99, float("nan"), 0.0, 0
+    return best[1], best[0], best[2], best[3]
 
 
 def decisions(p: np.ndarray, threshold: float, may: np.ndarray, cue: np.ndarray) -> np.ndarray:
@@ -375,7 +378,7 @@ def _fit_rows(rows: Sequence[tuple[Pair, float]], *, c: float | None, verbose: b
             best_c, best_f1, best_z = cand, f1, z
     assert best_z is not None
     t = temperature(best_z[primary], y[primary], w[primary])
-    thr, prec, rec = refute_threshold(softmax(best_z, t), y, primary, may, verbose)
+    thr, prec, rec, ncalled = refute_threshold(softmax(best_z, t), y, primary, may, verbose)
     # the confidence is calibrated on the three-label rows when there are any (FEVER's two
     # labels make every call easier than the pipeline's)
     three = primary & np.array([p.group.startswith("cc:") for p in pairs])
@@ -403,6 +406,7 @@ def _fit_rows(rows: Sequence[tuple[Pair, float]], *, c: float | None, verbose: b
         "refute_threshold": thr,
         "refute_cv_precision": None if math.isnan(prec) else round(prec, 4),
         "refute_cv_recall": round(rec, 4),
+        "refute_cv_called": ncalled,
         "intercept": [round(float(v), 5) for v in intercept],
         "index": [int(i) for i in used],
         "weights": weights,
