@@ -9,12 +9,9 @@ if it is not.
 Semantic search (optional, when a sentence encoder is installed): ``embed_corpus`` splits each
 document into passages (``corpus_passages``) whose vectors live in the embedding cache, and
 ``search_corpus_many`` given an ``embed`` function fuses the BM25 ranking with the documents'
-best passage cosine by reciprocal rank fusion. The cosine is an exact scan in numpy, not an
-HNSW index from DuckDB's vss extension: an HNSW index in the database file needs
-``hnsw_enable_experimental_persistence``, whose WAL recovery is not implemented (a crash can
-lose or corrupt the index, and every process opening the file would need vss loaded to replay
-it); and the exact scan over a corpus of a thousand passages takes 0.03 ms a query
-(bench/results/corpus_semantic.md), far below what an approximate index would save.
+best passage cosine by reciprocal rank fusion. The nearest passages come from DuckDB's vss HNSW
+index kept in memory (``warehouse.corpus_hnsw``: never in the file, whose HNSW persistence has
+no crash recovery), or from an exact numpy scan when ``duckdb-extension-vss`` is not installed.
 """
 
 from __future__ import annotations
@@ -36,7 +33,7 @@ from claims.rank import RRF_K, SEMANTIC_WEIGHT
 from claimtrack.errors import WarehouseError
 from sources.model import Candidate, ClaimReviewRating, Document
 from sources.urls import canonical_url
-from warehouse.corpus_vectors import nearest_documents, passage_matrix
+from warehouse.corpus_hnsw import passage_searcher
 from warehouse.db import Connection, Warehouse
 from warehouse.ids import stable_id
 
@@ -272,18 +269,20 @@ def _details(con: Connection, ranked: Sequence[str]) -> list[Hit]:
 
 
 def search_corpus(warehouse: Warehouse, query: str, limit: int, *, embed: Embed | None = None,
-                  model: str | None = None) -> list[Candidate]:
+                  model: str | None = None, use_hnsw: bool = True) -> list[Candidate]:
     """The best ``limit`` corpus documents for ``query`` by BM25 (title and text), best first;
     fused with semantic hits when ``embed`` and its ``model`` are given and the corpus has
     passage vectors for that model."""
-    return search_corpus_many(warehouse, [query], limit, embed=embed, model=model)[0]
+    return search_corpus_many(warehouse, [query], limit, embed=embed, model=model,
+                              use_hnsw=use_hnsw)[0]
 
 
 def search_corpus_many(
     warehouse: Warehouse, queries: Sequence[str], limit: int, *, embed: Embed | None = None,
-    model: str | None = None,
+    model: str | None = None, use_hnsw: bool = True,
 ) -> list[list[Candidate]]:
-    """``search_corpus`` for many queries on one connection (opening one costs ~0.2 s)."""
+    """``search_corpus`` for many queries on one connection (opening one costs ~0.2 s).
+    ``use_hnsw=False`` forces the exact scan (benchmarks compare the two)."""
     if limit <= 0 or not any(q.strip() for q in queries):
         return [[] for _ in queries]
     with warehouse.connect() as con:
@@ -298,15 +297,16 @@ def search_corpus_many(
             raise
         if not ready:
             return [[] for _ in queries]
-        doc_ids, matrix = passage_matrix(con, model) if embed and model else ([], None)
-        vectors = embed(list(queries)) if doc_ids and embed is not None else None
+        searcher = (passage_searcher(con, warehouse.target, model, use_hnsw=use_hnsw)
+                    if embed and model else None)
+        vectors = embed(list(queries)) if searcher is not None and embed is not None else None
         found = []
         for n, query in enumerate(queries):
-            if vectors is None or matrix is None or not query.strip():
+            if vectors is None or searcher is None or not query.strip():
                 rows = _search(con, query, limit)
             else:
                 depth = max(limit * 2, 10)
-                near = nearest_documents(doc_ids, matrix, vectors[n], depth, MIN_COSINE)
+                near = searcher.nearest(vectors[n], depth, MIN_COSINE)
                 rows = _details(con, _fuse(_ranked(con, query, depth), [d for d, _ in near],
                                            limit))
             found.append([
