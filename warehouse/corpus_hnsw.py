@@ -150,7 +150,7 @@ def build_hnsw(doc_ids: Sequence[str], matrix: npt.NDArray[np.float32], extensio
         con.execute(f"LOAD '{extension}'")
         con.execute(f"CREATE TABLE passages (row INTEGER, vec FLOAT[{int(dim)}])")
         # a flat numpy column scans without copies; the rows are regrouped in SQL
-        flat = {"pos": np.arange(n * dim, dtype=np.int64),
+        flat = {"pos": np.arange(n * dim, dtype=np.int32 if n * dim < 2**31 else np.int64),
                 "x": np.ascontiguousarray(matrix, dtype=np.float32).ravel()}
         con.register("incoming", flat)
         con.execute(f"INSERT INTO passages SELECT (pos // {int(dim)})::INTEGER AS row, "  # noqa: S608 (an int)
