@@ -19,6 +19,7 @@ from claimtrack.settings import Settings
 from sources.model import Candidate
 from warehouse import corpus as corpus_store
 from warehouse.db import Warehouse
+from warehouse.embeddings import embed_cached
 
 
 def load(settings: Settings) -> tuple[Any, str]:
@@ -37,17 +38,12 @@ def load(settings: Settings) -> tuple[Any, str]:
 
 
 def vectors(wh: Warehouse, encoder: Any, texts: Sequence[str]) -> np.ndarray:
-    """(len(texts), d) unit vectors, each distinct text encoded once and cached in the warehouse
-    (when its cache module is there), rows in input order."""
+    """(len(texts), d) unit vectors, each distinct text encoded once and cached in the warehouse,
+    rows in input order."""
     unique = list(dict.fromkeys(texts))
     if not unique:
         return np.zeros((0, int(getattr(encoder, "dim", 384))), dtype=np.float32)
-    try:
-        from warehouse.embeddings import embed_cached
-    except ImportError:
-        found = np.asarray(encoder.encode(unique), dtype=np.float32)
-    else:
-        found = np.asarray(embed_cached(wh, encoder, unique), dtype=np.float32)
+    found = np.asarray(embed_cached(wh, encoder, unique), dtype=np.float32)
     row = {t: i for i, t in enumerate(unique)}
     return found[[row[t] for t in texts]]
 

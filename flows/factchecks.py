@@ -16,18 +16,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
-
 import sources
 from claims import Claim, ExistingReview
 from claims.matching import ReviewIndex, Scorer
-from claimtrack.errors import ClaimtrackError, InputError, ModelError
+from claimtrack.errors import ClaimtrackError, InputError
 from claimtrack.settings import Settings
+from flows import encoding
 from sources.factchecks import FactCheck, feed_files, read_factcheck_file, read_factchecks
 from sources.urls import is_url
 from warehouse import factchecks as archive
 from warehouse.db import Warehouse
-from warehouse.embeddings import embed_cached
 
 JSON_TYPES = ("application/json", "application/ld+json", "application/x-ndjson",
               "application/jsonl", "application/json-seq", "text/json")
@@ -133,26 +131,6 @@ class Matches:
         return [m for found in self.by_claim for m in found]
 
 
-def _encoder(settings: Settings) -> tuple[Any, str]:
-    try:
-        from semantic import load_encoder
-    except ImportError as exc:  # the optional extra is not installed
-        return None, f"the semantic extra is not installed ({exc.name})"
-    try:
-        encoder = load_encoder(settings.model_dir)
-    except ModelError as exc:
-        return None, str(exc)
-    if encoder is None:
-        return None, f"no sentence encoder in {settings.model_dir} (run `make models`)"
-    return encoder, ""
-
-
-def _vectors(wh: Warehouse, encoder: Any, texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors of ``texts`` through the warehouse's embedding cache: the archive is encoded
-    once, not at every check."""
-    return embed_cached(wh, encoder, list(texts))
-
-
 def match_claims(texts: Sequence[str], settings: Settings, *, wh: Warehouse | None = None,
                  top: int = 5, semantic: bool = True) -> Matches:
     """The archived fact-checks each text is about, above the calibrated threshold."""
@@ -160,11 +138,11 @@ def match_claims(texts: Sequence[str], settings: Settings, *, wh: Warehouse | No
     held = archive.load_factchecks(wh)
     if not held or not texts:
         return Matches("words", ReviewIndex([]).threshold, tuple(() for _ in texts), len(held))
-    encoder, note = _encoder(settings) if semantic else (None, "semantic scoring turned off")
+    encoder, note = encoding.load(settings) if semantic else (None, "semantic scoring turned off")
     reviewed = [f.review.claim_reviewed for f in held]
     vectors = queries = None
     if encoder is not None:
-        both = _vectors(wh, encoder, [*reviewed, *texts])
+        both = encoding.vectors(wh, encoder, [*reviewed, *texts])
         vectors, queries = both[:len(reviewed)], both[len(reviewed):]
     index = ReviewIndex(reviewed, vectors)
     by_claim = []
