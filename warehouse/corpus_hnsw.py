@@ -38,6 +38,7 @@ from warehouse.db import Connection
 
 log = logging.getLogger(__name__)
 Method = Literal["hnsw", "exact"]
+LOAD_ROWS = 2048  # vectors copied into the in-memory table per statement
 
 _FINGERPRINT = """
 SELECT count(*), coalesce(bit_xor(hash(p.doc_id, p.idx, p.text_hash)), 0)
@@ -149,13 +150,16 @@ def build_hnsw(doc_ids: Sequence[str], matrix: npt.NDArray[np.float32], extensio
         con.execute("SET enable_progress_bar = false")
         con.execute(f"LOAD '{extension}'")
         con.execute(f"CREATE TABLE passages (row INTEGER, vec FLOAT[{int(dim)}])")
-        # a flat numpy column scans without copies; the rows are regrouped in SQL
-        flat = {"pos": np.arange(n * dim, dtype=np.int32 if n * dim < 2**31 else np.int64),
-                "x": np.ascontiguousarray(matrix, dtype=np.float32).ravel()}
-        con.register("incoming", flat)
-        con.execute(f"INSERT INTO passages SELECT (pos // {int(dim)})::INTEGER AS row, "  # noqa: S608 (an int)
-                    f"list(x ORDER BY pos)::FLOAT[{int(dim)}] FROM incoming GROUP BY row")
-        con.unregister("incoming")
+        # a flat numpy column scans without copies and is regrouped into rows in SQL, a chunk
+        # at a time so the aggregation holds one chunk's floats, not the corpus's
+        for first in range(0, n, LOAD_ROWS):
+            part = np.ascontiguousarray(matrix[first:first + LOAD_ROWS], dtype=np.float32)
+            con.register("incoming", {
+                "pos": np.arange(first * dim, first * dim + part.size, dtype=np.int64),
+                "x": part.ravel()})
+            con.execute(f"INSERT INTO passages SELECT (pos // {int(dim)})::INTEGER AS row, "  # noqa: S608 (an int)
+                        f"list(x ORDER BY pos)::FLOAT[{int(dim)}] FROM incoming GROUP BY row")
+            con.unregister("incoming")
         con.execute("CREATE INDEX passages_hnsw ON passages USING HNSW (vec) "
                     "WITH (metric = 'cosine')")
     except duckdb.Error as exc:
