@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from claims.assess import Assessor, register_assessor
-from claims.model import Assessment, Claim, PassageStance, Stance, Status
+from claims.model import STANCES, STATUSES, Assessment, Claim, PassageStance, Stance, Status
 from claims.verdict import ExistingReview
 from claimtrack.errors import ConfigError, LLMError, TerminalLLMError
 
 SCHEMA_NAME = "claim_assessment"
-STANCES: tuple[Stance, ...] = ("supports", "refutes", "neutral")
-VERDICTS: tuple[Status, ...] = ("supported", "refuted", "mixed", "unverified")
+VERDICTS = STATUSES
 MAX_PASSAGE_CHARS = 2000  # of each passage shown to the model; quotes are looked up in all of it
 
 ANSWER_SCHEMA: dict[str, Any] = {

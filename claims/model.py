@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 ClaimKind = Literal["statistic", "event", "law", "quote", "comparison", "other"]
 EntityType = Literal["organisation", "person", "place", "law", "product", "other"]
 Stance = Literal["supports", "refutes", "neutral"]
 Status = Literal["supported", "refuted", "mixed", "unverified"]
+# The vocabularies as tuples, for checking input and listing choices (one definition: the Literals)
+CLAIM_KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)
+STANCES: tuple[Stance, ...] = get_args(Stance)
+STATUSES: tuple[Status, ...] = get_args(Status)
 CHECKWORTHY_CUT = 0.5
 
 

@@ -117,7 +117,7 @@ class QueueIndex:
         self._mention_text = _objects(m["text"])[order]
         self._mention_span = np.ma.getdata(m["start"]).astype(np.int64)[order], np.ma.getdata(
             m["end"]).astype(np.int64)[order]
-        self.status_codes = {s: self.status == s for s in MACHINE_STATUSES}
+        self.status_codes: dict[str, np.ndarray] = {s: self.status == s for s in MACHINE_STATUSES}
         self.kind_codes: dict[str, np.ndarray] = {}
         self.article_claims: dict[str, np.ndarray] = {}  # article id -> positions, as asked
         # what claim pages read, as long as this index; a one-shot desk reads what it shows

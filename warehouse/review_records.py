@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from claims.model import CLAIM_KINDS, STATUSES
 from claimtrack.errors import InputError
 
 ReviewState = Literal["open", "in_review", "decided", "auto", "unchecked"]
@@ -20,8 +21,8 @@ ReviewAction = Literal["take", "release", "decide", "note", "add_evidence", "rev
 STATE_FILTERS: tuple[str, ...] = ("queue", "open", "in_review", "decided", "auto", "unchecked",
                                   "all")
 STATES: tuple[str, ...] = ("open", "in_review", "decided", "auto", "unchecked")
-MACHINE_STATUSES = ("supported", "refuted", "mixed", "unverified")
-KINDS = ("statistic", "event", "law", "quote", "comparison", "other")
+MACHINE_STATUSES = STATUSES
+KINDS = CLAIM_KINDS
 
 
 @dataclass(frozen=True, slots=True)

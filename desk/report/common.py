@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
+from claims.model import STATUSES
 from claimtrack.settings import ReviewSettings
 from warehouse.reports import ArticleReport, ClaimReport, EvidenceItem
 
-STATUSES = ("supported", "refuted", "mixed", "unverified")
 STATUS_LABELS = {
     "supported": "Supported",
     "refuted": "Refuted",
