@@ -196,7 +196,9 @@ def rebuild_index(warehouse: Warehouse) -> None:
 
 # BM25 as fts's match_bm25 computes it (k1 = 1.2, b = 0.75, title and text together), written
 # set-wise over the postings of the query's terms only (sorted by term id, so zone maps skip the
-# rest): match_bm25 is a per-row macro, ~10x slower on a few thousand documents.
+# rest): match_bm25 is a per-row macro, ~10x slower on a few thousand documents. Scores are
+# rounded before ordering: a parallel sum adds in any order, and equal scores differing in the
+# last bits would break ties differently from run to run.
 _FTS = "fts_main_corpus_documents"
 _TERMS = f"""
 WITH words AS (SELECT DISTINCT unnest({_FTS}.tokenize(?)) AS w),
@@ -222,7 +224,7 @@ WITH term_tf AS (
     HAVING count(*) >= {min_terms}
 )
 SELECT docs.name FROM scores JOIN {fts}.docs AS docs USING (docid)
-ORDER BY scores.score DESC, docs.name
+ORDER BY round(scores.score, 9) DESC, docs.name
 LIMIT ?
 """
 

@@ -6,7 +6,8 @@ it: a crash with uncommitted changes can lose data or corrupt the index, and eve
 opens the file would need vss loaded to replay the log. So the index lives in a private
 in-memory DuckDB owned by this module, one per (warehouse, model), built from the stored passage
 vectors the first time a process searches and rebuilt only when the corpus's passages change
-(their fingerprint: count and an xor of row hashes). The warehouse file is only read.
+(their fingerprint: count and an xor of row hashes). The warehouse file is only read. The
+build runs on one thread so the same corpus gives the same index and the same answers.
 
 vss is loaded from the ``duckdb-extension-vss`` wheel (the ``semantic`` extra), never
 downloaded. Without it ``passage_searcher`` returns the exact numpy scan of
@@ -148,6 +149,9 @@ def build_hnsw(doc_ids: Sequence[str], matrix: npt.NDArray[np.float32], extensio
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
+        # one thread: in parallel, rows land and join the graph in a racing order, giving another
+        # index (and other top-k answers) each time; on one the same corpus gives the same index
+        con.execute("SET threads = 1")
         con.execute(f"LOAD '{extension}'")
         con.execute(f"CREATE TABLE passages (row INTEGER, vec FLOAT[{int(dim)}])")
         # a flat numpy column scans without copies and is regrouped into rows in SQL, a chunk

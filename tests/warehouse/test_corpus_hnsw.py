@@ -17,7 +17,7 @@ import pytest
 from sources.model import Document
 from tests.encoder_fixture import encoder_or_skip
 from warehouse.corpus import add_documents, search_corpus, search_corpus_many
-from warehouse.corpus_hnsw import HnswIndex, passage_searcher, vss_extension_path
+from warehouse.corpus_hnsw import HnswIndex, build_hnsw, passage_searcher, vss_extension_path
 from warehouse.corpus_vectors import embed_corpus
 from warehouse.db import Warehouse
 
@@ -137,3 +137,17 @@ def test_reworded_query_through_hnsw_with_the_real_encoder(tmp_path: Path) -> No
     query = "Fewer people had to go to hospital after the jabs started"
     found = search_corpus(wh, query, 5, embed=encoder.encode, model=encoder.model_id)
     assert [c.url for c in found] == ["https://e.example/vaccine"]
+
+
+def test_the_same_corpus_gives_the_same_index(tmp_path: Path) -> None:
+    """A parallel HNSW build differs run to run; ours is built on one thread."""
+    rng = np.random.default_rng(3)
+    matrix = rng.standard_normal((1500, DIM)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    queries = matrix[:40] + 0.05 * rng.standard_normal((40, DIM)).astype(np.float32)
+    answers = []
+    for _ in range(2):
+        index = build_hnsw([str(i) for i in range(len(matrix))], matrix, str(vss_extension_path()))
+        answers.append([index.top(q, 10) for q in queries])
+        index.close()
+    assert answers[0] == answers[1]
