@@ -67,6 +67,7 @@ def check_article(
             mine = [c for c, aid in found if aid == article.id]
             part = discover_task(wh, settings, article, mine, providers)
             discovered.by_claim.update(part.by_claim)
+            discovered.citations.update(part.citations)
             discovered.errors.extend(part.errors)
         timed("discover", t)
         t = time.perf_counter()

@@ -19,6 +19,7 @@ from claimtrack.settings import Settings
 from flows import encoding
 from flows.assessors import assessor_for, llm_meter
 from flows.factchecks import FactCheckMatch, claim_matches, existing_reviews
+from sources import citations
 from sources.model import Article, Candidate, ClaimReviewRating, Document, FetchResult, Passage
 from warehouse import llm_cache, queries, store
 from warehouse.db import Connection, Warehouse
@@ -59,10 +60,12 @@ class Discovered:
 
     by_claim: dict[str, list[Candidate]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)  # providers that failed, and why
+    # article id -> every link it cites: fetched and reported even when no claim matches one
+    citations: dict[str, list[Candidate]] = field(default_factory=dict)
 
     def urls(self) -> list[str]:
         seen: dict[str, None] = {}
-        for candidates in self.by_claim.values():
+        for candidates in [*self.by_claim.values(), *self.citations.values()]:
             for c in candidates:
                 seen.setdefault(c.url, None)
         return list(seen)
@@ -120,9 +123,15 @@ def discover(
         user_agent=settings.fetch.user_agent,
     )
     out = Discovered()
-    out.by_claim.update(sources.discover_many(
-        found, providers, per_claim=settings.providers.per_claim, errors=out.errors
-    ))
+    per_claim = settings.providers.per_claim
+    out.by_claim.update(sources.discover_many(found, providers, per_claim=per_claim,
+                                              errors=out.errors))
+    if article is not None and article.links and "links" in names:
+        cited = citations.cited_sources(article, found)
+        for claim in found:
+            out.by_claim[claim.id] = citations.first_cited(
+                cited.get(claim.id, []), out.by_claim.get(claim.id, []), per_claim)
+        out.citations[article.id] = citations.article_citations(article)
     return out
 
 
@@ -151,7 +160,7 @@ def read_sources(
     # One candidate per URL; a URL some provider wants fetched (no text attached) is fetched
     # fresh rather than read from the corpus copy.
     first: dict[str, Candidate] = {}
-    for candidates in discovered.by_claim.values():
+    for candidates in [*discovered.by_claim.values(), *discovered.citations.values()]:
         for c in candidates:
             if c.url not in first or (first[c.url].text is not None and c.text is None):
                 first[c.url] = c
@@ -183,6 +192,14 @@ def record_reads(
                 (read.document.title if read.document else None) or c.title or None, now,
             )
             store.link_claim_source(con, claim_id, read.source_id, c, run_id)
+    for cited in discovered.citations.values():
+        for c in cited:
+            read = reads[c.url]
+            store.save_source(
+                con, read.source_id, c.url, sources.canonical_url(c.url),
+                sources.domain_of(c.url), read.tier,
+                (read.document.title if read.document else None) or c.title or None, now,
+            )
     store.save_fetches(con, run_id, [(read.source_id, read.result) for read in reads.values()],
                        now)
     store.save_snapshots(con, [

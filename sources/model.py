@@ -66,6 +66,7 @@ class Candidate:
     query: str = ""
     claim_review: ClaimReviewRating | None = None
     text: str | None = None  # providers that already hold the text (corpus) pass it on
+    cited: bool = False  # the article cites it for this claim (sources.citations): read first
 
 
 @dataclass(frozen=True, slots=True)
