@@ -34,21 +34,17 @@ class ClaimtrackError(Exception):
     """Root of every error claimtrack raises on purpose."""
 
     transient: ClassVar[bool] = False
-    kind: ClassVar[str] = "error"
 
 
 class InputError(ClaimtrackError):
     """The user's input cannot be used (missing, empty, binary, unreadable, bad URL or date)."""
 
-    kind = "input"
-
-
 class ConfigError(ClaimtrackError):
-    kind = "config"
+    """A bad settings file, variable or flag."""
 
 
 class FetchError(ClaimtrackError):
-    kind = "fetch"
+    """A source could not be read; ``reason`` is the short code reports show (``http_404``)."""
 
     def __init__(self, message: str, *, reason: str = "error", url: str | None = None) -> None:
         super().__init__(message)
@@ -61,20 +57,19 @@ class TransientFetchError(FetchError):
 
 
 class TerminalFetchError(FetchError):
-    pass
+    """4xx, too large, wrong type, robots, bad URL: another try would fail the same way."""
 
 
 class BlockedAddressError(TerminalFetchError):
-    pass
+    """A private, loopback or link-local address that is not on the allow-list."""
 
 
 class ProviderError(ClaimtrackError):
     transient = True
-    kind = "provider"
 
 
 class WarehouseError(ClaimtrackError):
-    kind = "warehouse"
+    """The database refused (duckdb's errors translated at warehouse/'s boundary)."""
 
 
 class WarehouseBusyError(WarehouseError):
@@ -82,36 +77,30 @@ class WarehouseBusyError(WarehouseError):
 
 
 class MigrationError(WarehouseError):
-    pass
+    """A migration failed; its transaction was rolled back."""
 
 
 class ModelError(ClaimtrackError):
     """A local model's files are there but are not the published ones, or cannot be read."""
 
-    kind = "model"
-
-
 class LLMError(ClaimtrackError):
     """An LLM endpoint failed; the ``llm`` assessor falls back to another assessor on it."""
-
-    kind = "llm"
-
 
 class TransientLLMError(LLMError):
     transient = True
 
 
 class TerminalLLMError(LLMError):
-    pass
+    """The endpoint refused or answered nothing usable: no retry helps."""
 
 
 class ReviewError(ClaimtrackError):
-    kind = "review"
+    """An editorial action was refused."""
 
 
 class AuthError(ReviewError):
-    pass
+    """Unknown editor, bad password or token."""
 
 
 class ConflictError(ReviewError):
-    pass
+    """Another editor holds or already decided the claim."""

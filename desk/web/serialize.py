@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any
 
 from warehouse.review import (
-    AuditPage,
     ClaimDetail,
     Decision,
     Hold,
@@ -106,8 +105,3 @@ def claim_json(claim: ClaimDetail) -> dict[str, Any]:
         ],
         "timeline": [plain(t) for t in claim.timeline],
     }
-
-
-def audit_json(page: AuditPage) -> dict[str, Any]:
-    return {"total": page.total, "page": page.page, "per_page": page.per_page,
-            "entries": [plain(e) for e in page.entries]}
