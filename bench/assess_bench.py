@@ -16,6 +16,7 @@ from pathlib import Path
 
 import claims
 import sources
+from bench._provenance import write_results
 from claims.slots import claim_slots, passage_slots, passage_words
 from claims.stance import judge
 
@@ -125,7 +126,7 @@ def main() -> int:
     ])
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_results(RESULTS, text)
     return 0
 
 

@@ -12,7 +12,6 @@ accuracy. Writes ``bench/results/assess_semantic.md``.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -22,6 +21,7 @@ from pathlib import Path
 import claims
 import sources
 from bench.__main__ import machine
+from bench._provenance import commit
 from claimtrack.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +38,6 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
         fn = sum(1 for e, g in pairs if e == label and g != label)
         f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return sum(f1) / len(f1)
-
-
-def commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                         text=True, check=False)
-    return out.stdout.strip() or "unknown"
 
 
 def main() -> int:

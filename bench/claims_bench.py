@@ -22,6 +22,7 @@ import platform
 import time
 from pathlib import Path
 
+from bench._provenance import write_results
 from claims import checkworthiness, extract_claims
 from claims.checkworthiness import structure_shift
 from claims.cwfeatures import _grams, signals
@@ -135,7 +136,7 @@ def main() -> None:
     ]
     table = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_results(RESULTS, table)
     print(table)
 
 

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._provenance import write_results
 from sources.model import Document
 from warehouse.corpus import add_documents, search_corpus, search_corpus_many
 from warehouse.db import Warehouse
@@ -67,7 +68,7 @@ def main() -> None:
     table = "\n".join(lines) + "\n"
     print(table)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_results(RESULTS, table)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._provenance import write_results
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
@@ -75,7 +77,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     text = "\n".join(lines) + (f"\n\nGoal: under 30 s on a 2-core machine. {os.cpu_count()} cores, "
                                f"load average {load:.1f} at the end (the machine is shared).\n")
-    RESULTS.write_text(text, encoding="utf-8")
+    write_results(RESULTS, text)
     print(text)
     print(json.dumps({"cold": cold, "warm": warm}))
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import claims
+from bench._provenance import write_results
 from claims.model import Claim
 from claimtrack.settings import ProviderSettings
 from sources import build_providers, corpus_files, discover_many
@@ -90,7 +91,7 @@ def main() -> None:
     table = "\n".join(lines) + "\n"
     print(table)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_results(RESULTS, table)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from typing import Any
 import trafilatura
 from trafilatura.settings import Extractor
 
+from bench._provenance import write_results
 from bench.fetch_bench import make_page
 from sources import extract as ex
 from sources.language import guess_language
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     table = "\n".join(lines)
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table, encoding="utf-8")
+    write_results(args.out, table)
 
 
 if __name__ == "__main__":

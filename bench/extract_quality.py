@@ -21,6 +21,7 @@ from pathlib import Path
 
 import trafilatura
 
+from bench._provenance import write_results
 from sources.extract import extract_document, fallback_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,7 @@ def main() -> None:
     table = "\n".join(lines) + "\n"
     print(table)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_results(RESULTS, table)
 
 
 if __name__ == "__main__":

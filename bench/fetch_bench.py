@@ -35,6 +35,7 @@ from typing import Any
 import httpx
 import trafilatura
 
+from bench._provenance import write_results
 from claimtrack.settings import FetchSettings
 from sources import Fetcher, save_snapshot
 
@@ -378,7 +379,7 @@ def main(argv: list[str] | None = None) -> None:
     table = "\n".join(lines)
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table, encoding="utf-8")
+    write_results(args.out, table)
 
 
 if __name__ == "__main__":

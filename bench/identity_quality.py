@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.__main__ import machine
+from bench._provenance import commit
 from bench._vectors import encode
 from claims import identity
 from claims.matching import facts_of
@@ -110,12 +110,6 @@ def tally(items: Sequence[Scored], decide: Decider) -> dict[str, float]:
             "R": merged["same"] / positives if positives else 0.0,
             "merged": returned, "reversal": merged["reversal"], "other": merged["other"],
             "numbers": numbers}
-
-
-def commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                         text=True, check=False)
-    return out.stdout.strip() or "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.__main__ import machine
+from bench._provenance import commit
 from bench._vectors import encode
 from claims import rank
 from claims.rank import PassageIndex
@@ -155,12 +155,6 @@ def split_cases(setting: Setting) -> tuple[list[Case], list[Case]]:
 def row(name: str, subset: str, method: str, s: dict[str, float]) -> str:
     return (f"| {name} | {subset} | {method} | {s['n']} | {s['@1']:.3f} | {s['@5']:.3f} | "
             f"{s['@10']:.3f} | {s['mrr']:.3f} |")
-
-
-def commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                         text=True, check=False)
-    return out.stdout.strip() or "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

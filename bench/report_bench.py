@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import desk.report as render  # noqa: E402
+from bench._provenance import write_results  # noqa: E402
 from tests.desk.report_fixtures import (  # noqa: E402
     RUN_ID,
     add_synthetic_article,
@@ -84,7 +85,7 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_results(RESULTS, text)
     print(text)
     if total >= GOAL:
         raise SystemExit(f"report generation took {total:.2f} s, over the {GOAL:.0f} s goal")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 
+from bench._provenance import write_results
 from tests.desk.review_fixtures import build_big
 from warehouse.db import Warehouse
 from warehouse.editors import Accounts
@@ -231,7 +232,7 @@ def main() -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_results(RESULTS, text)
     return 0
 
 
