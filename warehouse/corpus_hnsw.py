@@ -210,10 +210,3 @@ def passage_searcher(con: Connection, target: str, model: str, *, use_hnsw: bool
              index.passages, index.build_seconds)
     return index
 
-
-def drop_indexes() -> None:
-    """Close every in-memory index this process built (tests, long-lived servers)."""
-    with _built_lock:
-        for _, index in _built.values():
-            index.close()
-        _built.clear()
