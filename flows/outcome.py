@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flows import stages
-from sources.model import Article
+from sources.model import Article, Candidate
 from warehouse.llm_cache import LLMUsage
 
 
@@ -66,7 +66,8 @@ def build_outcome(
         articles=tuple(
             {"id": a.id, "title": a.title, "url": a.url, "published": a.published,
              "source_path": a.source_path, "language": a.language,
-             "notes": article_notes(a, claim_count=sum(v.article_id == a.id for v in verdicts))}
+             "notes": article_notes(a, claim_count=sum(v.article_id == a.id for v in verdicts)),
+             "citations": citations_json(discovered.citations.get(a.id, ()), reads, claims_by_url)}
             for a in articles
         ),
         claims=tuple(_claim_outcome(v) for v in verdicts),
@@ -84,6 +85,26 @@ def build_outcome(
         provider_errors=tuple(dict.fromkeys(discovered.errors)),
         llm=tuple(stages.llm_usage(verdicts)),
     )
+
+
+def citations_json(
+    cited: Sequence[Candidate], reads: dict[str, stages.SourceRead],
+    claims_by_url: dict[str, list[str]],
+) -> list[dict[str, Any]]:
+    """Every link the article cites, with what fetching it gave and the claims it was read for
+    (none: no claim matched it, and it is still reported)."""
+    out = []
+    for c in cited:
+        read = reads.get(c.url)
+        out.append({
+            "url": c.url, "anchor": c.title,
+            "source_id": read.source_id if read else None,
+            "status": read.result.status if read else "skipped",
+            "reason": read.result.reason if read else "not read",
+            "http_status": read.result.http_status if read else None,
+            "claim_ids": list(dict.fromkeys(claims_by_url.get(c.url, ()))),
+        })
+    return out
 
 
 def article_notes(article: Article, *, claim_count: int) -> list[str]:

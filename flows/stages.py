@@ -24,6 +24,9 @@ from sources.model import Article, Candidate, ClaimReviewRating, Document, Fetch
 from warehouse import llm_cache, queries, store
 from warehouse.db import Connection, Warehouse
 
+EVIDENCE = 5  # passages per claim the assessor reads
+OWN_FIRST = 2  # of them, at most this many from the claim's own citations, read first
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRead:
@@ -158,11 +161,12 @@ def read_sources(
     the caller's transaction, so a re-verification can add its own rows to the same one.
     """
     # One candidate per URL; a URL some provider wants fetched (no text attached) is fetched
-    # fresh rather than read from the corpus copy.
+    # fresh rather than read from the corpus copy. An article's citation is read from the
+    # corpus copy when the corpus has one (it is the same page, and the check stays offline).
     first: dict[str, Candidate] = {}
     for candidates in [*discovered.by_claim.values(), *discovered.citations.values()]:
         for c in candidates:
-            if c.url not in first or (first[c.url].text is not None and c.text is None):
+            if c.url not in first or _prefer(c, first[c.url]):
                 first[c.url] = c
     to_fetch = [u for u, c in first.items() if c.text is None]
     wanted = {u: validators[u] for u in to_fetch if validators and u in validators}
@@ -176,6 +180,17 @@ def read_sources(
         url: _read(settings, url, candidate, results.get(url) or _corpus_result(candidate), kept)
         for url, candidate in first.items()
     }
+
+
+def _prefer(new: Candidate, old: Candidate) -> bool:
+    """Whether ``new`` decides how its URL is read instead of ``old``: a provider that wants
+    the page fetched fresh wins, then one that holds its text wins over a bare citation."""
+    def fresh(c: Candidate) -> bool:
+        return c.text is None and not c.cited
+
+    if fresh(old):
+        return False
+    return fresh(new) or (old.text is None and new.text is not None)
 
 
 def record_reads(
@@ -298,9 +313,8 @@ def assess(
                 for r in read.claim_reviews
             )
         reviews.extend(existing_reviews(matched.get(claim.id, ()), reviews))
-        texts = [p.text for _, p, _ in pool]
-        top = encoding.rank(claim, texts, known, top=5)
-        chosen = [pool[i] for i, _ in top]
+        cited = {c.url for c in discovered.by_claim.get(claim.id, []) if c.cited}
+        chosen = _choose(claim, pool, cited, known)
         before = meter.usage if meter else None
         assessment = assessor.assess(
             claim, [p.text for _, p, _ in chosen], [r.tier for r, _, _ in chosen], reviews,
@@ -315,6 +329,19 @@ def assess(
         verdicts.append(ClaimVerdict(claim, article_id, assessment, tuple(chosen), tuple(reasons),
                                      assessment.assessor or settings.assessor, spent))
     return [replace(v, factchecks=matched.get(v.claim.id, ())) for v in verdicts]
+
+
+def _choose(
+    claim: Claim, pool: Sequence[tuple[SourceRead, Passage, str]], cited: set[str],
+    known: encoding.Table | None,
+) -> list[tuple[SourceRead, Passage, str]]:
+    """The passages the assessor reads: the best of the claim's own citations first (the
+    article says the claim comes from there), then the best of the rest, ``EVIDENCE`` in all."""
+    ranked = [i for i, _ in encoding.rank(claim, [p.text for _, p, _ in pool], known,
+                                          top=len(pool) if cited else EVIDENCE)]
+    own = [i for i in ranked if pool[i][0].url in cited][:OWN_FIRST]
+    rest = [i for i in ranked if i not in own][: max(0, EVIDENCE - len(own))]
+    return [pool[i] for i in own + rest]
 
 
 def store_verdicts(wh: Warehouse, run_id: str, verdicts: Sequence[ClaimVerdict], now: datetime) -> None:

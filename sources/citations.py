@@ -30,7 +30,7 @@ def locate(text: str, links: Sequence[Link]) -> list[Located]:
     anchor ("this source") is looked for after the previous link's anchor first."""
     flat = text.replace("\n", " ")  # the extractor matched anchors against the text so
     cursor = 0
-    out: list[Candidate] = []
+    out: list[Located] = []
     for link in links:
         anchor = link.text
         at = flat.find(anchor, cursor) if anchor else -1

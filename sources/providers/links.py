@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from claims.slots import words
+from sources.citations import locate
 from sources.model import Article, Candidate, Link
 from sources.urls import domain_of
 
@@ -44,14 +45,11 @@ class _Entry:
     terms: frozenset[str]
 
 
-def _context(text: str, anchor: str) -> str:
-    """The sentence of the article that holds the link's anchor text."""
-    at = text.find(anchor)
-    if at < 0:
-        return anchor
+def _context(text: str, at: int, end: int) -> str:
+    """The sentence of the article that holds the link's anchor (at ``text[at:end]``)."""
     starts = [m.end() for m in _SENTENCE_STOP.finditer(text, 0, at)]
     start = starts[-1] if starts else 0
-    stop = _SENTENCE_STOP.search(text, at + len(anchor))
+    stop = _SENTENCE_STOP.search(text, end)
     return text[start: stop.end() if stop else len(text)].strip()
 
 
@@ -77,8 +75,10 @@ class LinksProvider:
     @staticmethod
     def _index(article: Article) -> list[_Entry]:
         entries = []
-        for link in article.links:
-            context = _context(article.text, link.text) if link.text else ""
+        for place in locate(article.text, article.links):  # "this source" twice: two places
+            link = place.link
+            context = (_context(article.text, place.start, place.end) if place.start >= 0
+                       else link.text)
             url_words = " ".join(_URL_WORDS.findall(link.url.split("://", 1)[-1]))
             terms = frozenset(words(f"{link.text} {context} {url_words}"))
             entries.append(_Entry(link, domain_of(link.url), context, terms))
