@@ -174,12 +174,11 @@ def _word(stem: str, side: Side) -> str:
 
 _DENSE = {
     "d:cov": "how much of the claim its closest sentence says",
-    "d:covp": "how much of the claim the passage says",
     "d:cov2": "word pairs shared with the claim",
     "d:jac3": "spelling overlap with the claim", "d:g3": "spelling overlap with the claim",
     "d:extra": "how much the passage says beyond the claim",
     "d:conly": "claim words the passage lacks", "d:clen": "claim length",
-    "d:flen": "sentence length", "d:nsent": "passage length",
+    "d:flen": "sentence length",
     "neg:mismatch": "a negation on one side only", "ant:any": "opposite words",
     "hedge:c": "a hedge in the claim", "hedge:f": "a hedge in the passage",
     "hedge:mismatch": "a hedge on one side only",

@@ -4,8 +4,11 @@ The model has to tell three things apart: a passage that says what the claim say
 the opposite, and one that is about the claim but settles nothing. So the features describe the
 relation between the two texts rather than either text alone:
 
-- coverage: how much of the claim the passage's closest sentence (the *focus*) and the whole passage
-  say, on word stems, content bigrams and character trigrams;
+- coverage: how much of the claim the passage's closest sentence (the *focus*) says, on word stems,
+  content bigrams and character trigrams. Nothing is read from the rest of the passage (its
+  coverage of the claim, its length): with them, a passage holding its evidence among neighbours
+  read as support more often than the evidence alone (Check-COVID dev, evidence among abstract
+  sentences: macro-F1 0.331 with them, 0.354 without);
 - what the claim says that the focus does not (``co:``), and the focus's words next to the claim's
   words that it does not share (``x:`` pairs such as ``higher|lower``): the substitutions
   annotators and reporters make when a claim turns false;
@@ -199,20 +202,17 @@ def features_and_focus(claim: str, passage: str, judgement: Judgement | None = N
     """The features and the focus sentence they were read from (start, end, its reading)."""
     c = read(claim)
     start, end, f = focus(c, passage)
-    whole = frozenset().union(*(side.content for _, _, side in sentences(passage)))
     out: list[tuple[str, float]] = [("bias", 1.0)]
     cov = _share(c.content, f.content)
-    covp = _share(c.content, whole)
     cov2 = _share(c.bigrams, f.bigrams)
     cg, fg = grams(c), grams(f)
     jac = len(cg & fg) / (len(cg | fg) or 1)
     g3 = _share(cg, fg)
     extra = 1.0 - _share(f.content, c.content)
-    out += [("d:cov", cov), ("d:covp", covp), ("d:cov2", cov2), ("d:jac3", jac), ("d:g3", g3),
+    out += [("d:cov", cov), ("d:cov2", cov2), ("d:jac3", jac), ("d:g3", g3),
             ("d:extra", extra), ("d:clen", min(1.0, len(c.content) / 20)),
             ("d:flen", min(1.0, len(f.content) / 40)),
-            ("d:nsent", min(1.0, len(sentences(passage)) / 10)),
-            ("b:cov" + _bucket(cov), 1.0), ("b:covp" + _bucket(covp), 1.0),
+            ("b:cov" + _bucket(cov), 1.0),
             ("b:cov2" + _bucket(cov2), 1.0), ("b:g3" + _bucket(g3), 1.0)]
     # negation and hedges on each side
     nc, nf = min(c.negations, 2), min(f.negations, 2)
