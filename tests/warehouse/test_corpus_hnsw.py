@@ -16,6 +16,7 @@ import pytest
 
 from sources.model import Document
 from tests.encoder_fixture import encoder_or_skip
+from warehouse import corpus_hnsw
 from warehouse.corpus import add_documents, search_corpus, search_corpus_many
 from warehouse.corpus_hnsw import HnswIndex, build_hnsw, passage_searcher, vss_extension_path
 from warehouse.corpus_vectors import embed_corpus
@@ -25,6 +26,12 @@ pytestmark = pytest.mark.skipif(
     vss_extension_path() is None,
     reason="duckdb-extension-vss is not installed (pip install '.[semantic]'): exact scan only")
 DIM = 384
+
+
+@pytest.fixture(autouse=True)
+def index_from_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These corpora are small; the index is what is tested, so it is built from one passage."""
+    monkeypatch.setattr(corpus_hnsw, "HNSW_MIN_PASSAGES", 1)
 
 
 class HashEncoder:
@@ -151,3 +158,13 @@ def test_the_same_corpus_gives_the_same_index(tmp_path: Path) -> None:
         answers.append([index.top(q, 10) for q in queries])
         index.close()
     assert answers[0] == answers[1]
+
+
+def test_a_small_corpus_is_scanned_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below the threshold the exact scan answers (it is faster than a build at that size)."""
+    monkeypatch.setattr(corpus_hnsw, "HNSW_MIN_PASSAGES", 31)
+    wh, encoder = warehouse_with(tmp_path, 30)
+    assert searcher(wh, encoder.model_id).method == "exact"
+    add_documents(wh, corpus(1, offset=30))
+    embed_corpus(wh, encoder)
+    assert searcher(wh, encoder.model_id).method == "hnsw"
