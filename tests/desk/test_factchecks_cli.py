@@ -8,13 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tests.servers import serve_files
 
 CLAIMTRACK = str(Path(sys.executable).parent / "claimtrack")
 FIXTURES = Path(__file__).resolve().parent.parent / "sources" / "fixtures" / "factchecks"
@@ -23,33 +23,9 @@ TYPES = {".json": "application/json", ".jsonl": "application/x-ndjson", ".html":
 
 @contextmanager
 def serve_fixtures() -> Iterator[str]:
-    """The fixture files over HTTP on 127.0.0.1 with their real content types."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            path = FIXTURES / self.path.lstrip("/").split("?")[0]
-            if not path.is_file() or path.parent != FIXTURES:
-                self.send_error(404)
-                return
-            data = path.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", TYPES.get(path.suffix, "text/plain") + "; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    """The fixture files over HTTP on 127.0.0.1 with their real content types; yields host:port."""
+    with serve_files(FIXTURES, TYPES) as base:
+        yield base.removeprefix("http://")
 
 
 def run(*args: str, cwd: Path, models: Path | None = None) -> subprocess.CompletedProcess[str]:
