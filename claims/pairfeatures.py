@@ -65,9 +65,11 @@ _EXTRA_OPPOSITES: tuple[tuple[str, str], ...] = (
 CUES = NEGATION | HEDGE
 
 
-def _opposites() -> dict[str, frozenset[str]]:
-    table: dict[str, set[str]] = {k: set(v) for k, v in OPPOSITE.items()}
-    for one, other in _EXTRA_OPPOSITES:
+def _opposites(pairs: tuple[tuple[str, str], ...], loose: frozenset[str] = frozenset(),
+               ) -> dict[str, frozenset[str]]:
+    """The rules' OPPOSITE table (less its ``loose`` words) with ``pairs`` added both ways."""
+    table: dict[str, set[str]] = {k: set(v) - loose for k, v in OPPOSITE.items() if k not in loose}
+    for one, other in pairs:
         a, b = {stem(w) for w in one.split()}, {stem(w) for w in other.split()}
         for w in a:
             table.setdefault(w, set()).update(b)
@@ -76,7 +78,7 @@ def _opposites() -> dict[str, frozenset[str]]:
     return {k: frozenset(v - {k}) for k, v in table.items()}
 
 
-OPPOSITES = _opposites()
+OPPOSITES = _opposites(_EXTRA_OPPOSITES)
 POLAR = frozenset(OPPOSITES) | CUES
 
 
@@ -285,18 +287,7 @@ _STRICT_PAIRS: tuple[tuple[str, str], ...] = (
 _LOOSE = frozenset({"up", "down"})  # "up to 500,000 yuan" is no rise
 
 
-def _strict_opposites() -> dict[str, frozenset[str]]:
-    table: dict[str, set[str]] = {k: set(v) - _LOOSE for k, v in OPPOSITE.items() if k not in _LOOSE}
-    for one, other in _STRICT_PAIRS:
-        a, b = {stem(w) for w in one.split()}, {stem(w) for w in other.split()}
-        for w in a:
-            table.setdefault(w, set()).update(b)
-        for w in b:
-            table.setdefault(w, set()).update(a)
-    return {k: frozenset(v - {k}) for k, v in table.items()}
-
-
-STRICT_OPPOSITES = _strict_opposites()
+STRICT_OPPOSITES = _opposites(_STRICT_PAIRS, _LOOSE)
 
 
 def _scoped(side: Side, i: int, shared: frozenset[str], before: int, after: int) -> str | None:
