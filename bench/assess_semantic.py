@@ -23,21 +23,12 @@ import sources
 from bench.__main__ import machine
 from bench._provenance import commit
 from claimtrack.settings import load_settings
+from tests.metrics import macro_f1
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "verify_corpus"
 RESULTS = ROOT / "bench" / "results" / "assess_semantic.md"
 STATUSES = ("supported", "refuted", "unverified")
-
-
-def macro_f1(pairs: list[tuple[str, str]]) -> float:
-    f1 = []
-    for label in STATUSES:
-        tp = sum(1 for e, g in pairs if e == g == label)
-        fp = sum(1 for e, g in pairs if g == label and e != label)
-        fn = sum(1 for e, g in pairs if e == label and g != label)
-        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f1) / len(f1)
 
 
 def main() -> int:
@@ -88,7 +79,7 @@ def main() -> int:
             got[ranking] = statuses
             changed = "" if ranking == "words" else str(
                 sum(a != b for a, b in zip(got["words"], statuses, strict=True)))
-            score = macro_f1([(r["expected"], s) for r, s in zip(rows, statuses, strict=True)])
+            score = macro_f1([r["expected"] for r in rows], statuses, STATUSES)
             lines.append(f"| {name} ({len(rows)}) | {ranking} | {score:.3f} | {changed} | "
                          f"{took:.1f} ms |")
         confusion = Counter((r["expected"], w, h) for r, w, h in

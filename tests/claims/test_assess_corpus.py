@@ -15,6 +15,7 @@ import pytest
 
 import claims
 import sources
+from tests.metrics import macro_f1
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 STATUSES = ("supported", "refuted", "unverified")
@@ -41,16 +42,6 @@ def _verify(claim: str | claims.Claim, index: claims.PassageIndex, origin: list[
                          labels=[origin[i] for i, _ in top], reviews=reviews)
 
 
-def macro_f1(pairs: list[tuple[str, str]]) -> float:
-    f1 = []
-    for label in STATUSES:
-        tp = sum(1 for e, g in pairs if e == g == label)
-        fp = sum(1 for e, g in pairs if g == label and e != label)
-        fn = sum(1 for e, g in pairs if e == label and g != label)
-        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f1) / len(f1)
-
-
 @pytest.mark.parametrize(("name", "floor"), [
     # claims copied from a page (supported), the same with a number or date changed (refuted),
     # about pages not in the corpus (unverified): 72 claims, 1.00 when pinned, 1.000 on 2026-12-02
@@ -66,7 +57,7 @@ def test_verify_corpus_macro_f1(name: str, floor: float) -> None:
     index = claims.PassageIndex(texts)
     rows = [json.loads(line) for line in (corpus / name).read_text("utf-8").splitlines() if line]
     pairs = [(r["expected"], _verify(r["claim"], index, origin).status) for r in rows]
-    score = macro_f1(pairs)
+    score = macro_f1([e for e, _ in pairs], [g for _, g in pairs], STATUSES)
     assert score >= floor, (score, Counter(pairs))
 
 

@@ -11,20 +11,9 @@ from claimtrack.settings import Settings
 from examples import VERIFY_CLAIMS, VERIFY_CLAIMS_HARD, VERIFY_CORPUS_DIR
 from flows.corpus import import_corpus
 from flows.verify import read_claims_file, verify_claims, verify_json
+from tests.metrics import macro_f1
 
 LABELS = ("supported", "refuted", "unverified")
-
-
-def macro_f1(expected: list[str], got: list[str]) -> float:
-    scores = []
-    for label in LABELS:
-        tp = sum(e == g == label for e, g in zip(expected, got, strict=True))
-        fp = sum(g == label != e for e, g in zip(expected, got, strict=True))
-        fn = sum(e == label != g for e, g in zip(expected, got, strict=True))
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        scores.append(2 * p * r / (p + r) if p + r else 0.0)
-    return sum(scores) / len(scores)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +42,7 @@ def test_verify_file_over_the_corpus(corpus_settings: Settings, path: Path, floo
     data = verify_json(verify_claims(texts, corpus_settings, providers=["corpus"]))
     got = [r["status"] for r in data["results"]]
     assert [r["claim"] for r in data["results"]] == [" ".join(t.split()) for t in texts]
-    score = macro_f1([r["expected"] for r in rows], got)
+    score = macro_f1([r["expected"] for r in rows], got, LABELS)
     assert score >= floor, f"macro-F1 {score:.3f} over {len(rows)} claims (floor {floor})"
     supported = next(r for r, row in zip(data["results"], rows, strict=True)
                      if row["expected"] == "supported" and r["status"] == "supported")
