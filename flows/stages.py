@@ -198,23 +198,17 @@ def record_reads(
     now: datetime,
 ) -> None:
     """Sources, claim links, fetch attempts, snapshots and passages of one fetch stage."""
-    for claim_id, candidates in discovered.by_claim.items():
-        for c in candidates:
-            read = reads[c.url]
-            store.save_source(
-                con, read.source_id, c.url, sources.canonical_url(c.url),
-                sources.domain_of(c.url), read.tier,
-                (read.document.title if read.document else None) or c.title or None, now,
-            )
+    claimed = [(claim_id, c) for claim_id, cs in discovered.by_claim.items() for c in cs]
+    cited = [(None, c) for cs in discovered.citations.values() for c in cs]
+    for claim_id, c in claimed + cited:
+        read = reads[c.url]
+        store.save_source(
+            con, read.source_id, c.url, sources.canonical_url(c.url),
+            sources.domain_of(c.url), read.tier,
+            (read.document.title if read.document else None) or c.title or None, now,
+        )
+        if claim_id is not None:
             store.link_claim_source(con, claim_id, read.source_id, c, run_id)
-    for cited in discovered.citations.values():
-        for c in cited:
-            read = reads[c.url]
-            store.save_source(
-                con, read.source_id, c.url, sources.canonical_url(c.url),
-                sources.domain_of(c.url), read.tier,
-                (read.document.title if read.document else None) or c.title or None, now,
-            )
     store.save_fetches(con, run_id, [(read.source_id, read.result) for read in reads.values()],
                        now)
     store.save_snapshots(con, [
